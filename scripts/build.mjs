@@ -1,0 +1,68 @@
+// Builds every bundle the product ships: the MCP server, the CLI, the Electron
+// main and preload scripts, the demo host and the React renderer.
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const only = process.argv.slice(2);
+
+// ESM bundles still contain CommonJS dependencies that call require().
+const esmBanner = {
+  js: "import { createRequire as __ekaCreateRequire } from 'node:module'; const require = __ekaCreateRequire(import.meta.url);",
+};
+
+const nodeExternals = ['keytar', 'electron', 'fsevents'];
+
+const targets = [
+  {
+    name: 'server',
+    entry: 'server/main.ts',
+    outfile: 'dist/server/eka-mcp-server.mjs',
+    format: 'esm',
+  },
+  { name: 'cli', entry: 'app/cli/main.ts', outfile: 'dist/cli/eka-mcp.mjs', format: 'esm' },
+  { name: 'main', entry: 'app/main.ts', outfile: 'dist/app/main.cjs', format: 'cjs' },
+  { name: 'preload', entry: 'app/preload.ts', outfile: 'dist/app/preload.cjs', format: 'cjs' },
+];
+
+async function buildNode(target) {
+  const entry = join(root, target.entry);
+  if (!existsSync(entry)) return false;
+  await build({
+    entryPoints: [entry],
+    outfile: join(root, target.outfile),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: target.format,
+    banner: target.format === 'esm' ? esmBanner : undefined,
+    external: nodeExternals,
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'warning',
+    define: { 'process.env.EKA_MCP_BUNDLED': '"1"' },
+  });
+  return true;
+}
+
+async function buildRenderer() {
+  if (!existsSync(join(root, 'renderer/index.html'))) return false;
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
+  return true;
+}
+
+const started = Date.now();
+if (only.length === 0) await rm(join(root, 'dist'), { recursive: true, force: true });
+const built = [];
+for (const target of targets) {
+  if (only.length > 0 && !only.includes(target.name)) continue;
+  if (await buildNode(target)) built.push(target.name);
+}
+if (only.length === 0 || only.includes('renderer')) {
+  if (await buildRenderer()) built.push('renderer');
+}
+process.stderr.write(`built ${built.join(', ') || 'nothing'} in ${Date.now() - started} ms\n`);

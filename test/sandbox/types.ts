@@ -1,0 +1,70 @@
+/**
+ * The public shape of the Eka sandbox: what `npm run sandbox -- --json` prints
+ * and what `startSandbox()` returns to tests.
+ */
+export interface SandboxInfo {
+  /** OpenID provider issuer, e.g. http://127.0.0.1:7780 */
+  issuer: string;
+  /** Eka API base URL, e.g. http://127.0.0.1:7781 */
+  apiBaseUrl: string;
+  clinician: { username: string; password: string; name: string; email: string };
+  clients: {
+    /** Public native client for "Sign in with Eka" (PKCE, loopback redirect). */
+    desktop: { client_id: string };
+    /** Confidential client used by the HTTP mode's OAuth proxy. */
+    server: { client_id: string; client_secret: string };
+    /** Client-credentials integrator. */
+    integrator: { client_id: string; client_secret: string; api_key: string };
+  };
+}
+
+export interface SandboxOptions {
+  /** Port of the OpenID provider; 0 picks a free one. Default 7780. */
+  issuerPort?: number;
+  /** Port of the Eka API; 0 picks a free one. Default 7781. */
+  apiPort?: number;
+  /** Lifetimes in seconds (tests use seconds-long ones). */
+  accessTokenTtl?: number;
+  refreshTokenTtl?: number;
+  idTokenTtl?: number;
+  clientCredentialsTtl?: number;
+  /** Extra redirect URIs allowed for the `server` client (HTTP-mode OAuth proxy callbacks). */
+  serverRedirectUris?: string[];
+}
+
+export type FaultKind =
+  | { kind: 'delay'; ms: number }
+  | { kind: 'status'; status: 401 | 429 | 500 | 502 | 503; retryAfter?: number }
+  | { kind: 'malformed' }
+  | { kind: 'hang' };
+
+export interface FaultRule {
+  /** HTTP method, or '*' for any. */
+  method: string;
+  /** Path of the Eka API (prefix match, no query), e.g. /profiles/v1/patient/search */
+  path: string;
+  fault: FaultKind;
+  /** How many requests it applies to; unlimited when absent. */
+  times?: number;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  /** Whether an Authorization header was present. */
+  auth: boolean;
+  status: number;
+  time: number;
+}
+
+export interface Sandbox extends SandboxInfo {
+  faults: {
+    add(rule: FaultRule): void;
+    clear(): void;
+  };
+  requests: {
+    list(): RequestLogEntry[];
+    clear(): void;
+  };
+  stop(): Promise<void>;
+}
