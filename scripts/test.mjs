@@ -5,7 +5,7 @@
 //   npm test                 everything
 //   npm test -- test/server  only the Vitest files matching a filter
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,9 @@ function have(cmd) {
 // this script again inside it.
 if (process.platform === 'linux' && process.env.EKA_TEST_KEYRING !== '1') {
   if (!have('dbus-run-session') || !have('gnome-keyring-daemon')) {
-    console.error('npm test needs dbus-run-session and gnome-keyring-daemon (apt-get install dbus gnome-keyring).');
+    console.error(
+      'npm test needs dbus-run-session and gnome-keyring-daemon (apt-get install dbus gnome-keyring).',
+    );
     process.exit(1);
   }
   const data = mkdtempSync(join(tmpdir(), 'eka-keyring-'));
@@ -38,7 +40,12 @@ if (process.platform === 'linux' && process.env.EKA_TEST_KEYRING !== '1') {
     .join(' ');
   const code = await run(
     'dbus-run-session',
-    ['--', 'sh', '-c', `printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec ${inner}`],
+    [
+      '--',
+      'sh',
+      '-c',
+      `printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec ${inner}`,
+    ],
     { EKA_TEST_KEYRING: '1', XDG_DATA_HOME: data },
   );
   rmSync(data, { recursive: true, force: true });
