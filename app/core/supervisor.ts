@@ -1,0 +1,250 @@
+/**
+ * Keeps one copy of the bundled stdio server running, started exactly the way
+ * an MCP client's entry starts it, checks its health over MCP (`initialize`
+ * and `tools/list`), restarts it with backoff when it crashes and keeps the
+ * last lines of its stderr, redacted, for the Logs screen.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { LogLine, ServerHealth } from '../ipc/contract';
+
+/** What an MCP client config runs: the same shape as the written entry. */
+export interface ServerLaunch {
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+export interface SupervisorOptions {
+  /** The launch to use; asked again before every (re)start so settings changes apply. */
+  launch: () => ServerLaunch | Promise<ServerLaunch>;
+  /** Removes secrets and identifiers from a stderr line before it is kept. */
+  redact: (text: string) => string;
+  /** Extra environment on top of this process's own (tests point the keychain and settings here). */
+  baseEnv?: Record<string, string | undefined>;
+  /** How many stderr lines to keep. Default 300. */
+  maxLogLines?: number;
+  /** First restart delay and its ceiling, milliseconds. Defaults 500 and 30 000. */
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+  /** Give up on a start (spawn + initialize + tools/list) after this long. Default 20 000. */
+  startTimeoutMs?: number;
+  onHealth?: (health: ServerHealth) => void;
+  onLog?: (lines: LogLine[]) => void;
+}
+
+interface Running {
+  client: Client;
+  transport: StdioClientTransport;
+}
+
+/** Supervises the bundled stdio server; see the module comment. */
+export class ServerSupervisor {
+  private readonly options: Required<
+    Pick<SupervisorOptions, 'maxLogLines' | 'backoffInitialMs' | 'backoffMaxMs' | 'startTimeoutMs'>
+  > &
+    SupervisorOptions;
+  private running: Running | undefined;
+  private starting: Promise<void> | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private stopped = true;
+  private failures = 0;
+  private readonly lines: LogLine[] = [];
+  private current: ServerHealth = { state: 'stopped', restarts: 0 };
+
+  constructor(options: SupervisorOptions) {
+    this.options = {
+      maxLogLines: 300,
+      backoffInitialMs: 500,
+      backoffMaxMs: 30_000,
+      startTimeoutMs: 20_000,
+      ...options,
+    };
+  }
+
+  /** The last known health. */
+  health(): ServerHealth {
+    return { ...this.current };
+  }
+
+  /** The kept stderr lines, oldest first, already redacted. */
+  logs(): LogLine[] {
+    return this.lines.slice();
+  }
+
+  /** The running server's process id, if any. */
+  pid(): number | undefined {
+    return this.running?.transport.pid ?? undefined;
+  }
+
+  /** Starts the server (no-op when it runs) and resolves once it answered `tools/list` or failed. */
+  async start(): Promise<ServerHealth> {
+    this.stopped = false;
+    if (this.running) return this.health();
+    await this.launchOnce();
+    return this.health();
+  }
+
+  /** Stops the server and any pending restart. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.clearRestart();
+    await this.starting?.catch(() => undefined);
+    const running = this.running;
+    this.running = undefined;
+    if (running) await running.client.close().catch(() => undefined);
+    this.setHealth({ state: 'stopped', restarts: this.current.restarts });
+  }
+
+  /** Stops and starts again (after a mode or settings change). */
+  async restart(): Promise<ServerHealth> {
+    await this.stop();
+    return this.start();
+  }
+
+  /** Checks the running server with `tools/list`: ok, tool count and latency. Starts it when stopped. */
+  async check(): Promise<ServerHealth> {
+    if (!this.running) return this.start();
+    const { client } = this.running;
+    const started = performance.now();
+    try {
+      const { tools } = await client.listTools(undefined, { timeout: this.options.startTimeoutMs });
+      this.setHealth({
+        ...this.current,
+        state: 'ok',
+        toolCount: tools.length,
+        latencyMs: Math.round(performance.now() - started),
+        checkedAt: Date.now(),
+        message: undefined,
+      });
+    } catch (error) {
+      this.setHealth({ ...this.current, state: 'down', checkedAt: Date.now(), message: describe(error) });
+    }
+    return this.health();
+  }
+
+  private launchOnce(): Promise<void> {
+    this.starting ??= this.doLaunch().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async doLaunch(): Promise<void> {
+    this.clearRestart();
+    this.setHealth({ ...this.current, state: 'starting', message: undefined });
+    let launch: ServerLaunch;
+    try {
+      launch = await this.options.launch();
+    } catch (error) {
+      this.onFailure(`Cannot start the server: ${describe(error)}`);
+      return;
+    }
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries({ ...process.env, ...this.options.baseEnv, ...launch.env })) {
+      if (value !== undefined) env[key] = value;
+    }
+    const transport = new StdioClientTransport({
+      command: launch.command,
+      args: launch.args,
+      env,
+      cwd: launch.cwd ?? '/',
+      stderr: 'pipe',
+    });
+    this.captureStderr(transport);
+    const client = new Client({ name: 'eka-mcp-desktop-supervisor', version: '1.0.0' });
+    const started = performance.now();
+    try {
+      await client.connect(transport, { timeout: this.options.startTimeoutMs });
+      const { tools } = await client.listTools(undefined, { timeout: this.options.startTimeoutMs });
+      if (this.stopped) {
+        await client.close().catch(() => undefined);
+        return;
+      }
+      this.running = { client, transport };
+      this.failures = 0;
+      transport.onclose = () => this.onExit(transport);
+      this.setHealth({
+        state: 'ok',
+        toolCount: tools.length,
+        latencyMs: Math.round(performance.now() - started),
+        checkedAt: Date.now(),
+        restarts: this.current.restarts,
+      });
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      this.onFailure(`The server did not start: ${describe(error)}`);
+    }
+  }
+
+  private onExit(transport: StdioClientTransport): void {
+    if (this.running?.transport !== transport) return;
+    this.running = undefined;
+    if (this.stopped) return;
+    this.onFailure('The server stopped unexpectedly; restarting.');
+  }
+
+  private onFailure(message: string): void {
+    this.failures += 1;
+    this.setHealth({
+      ...this.current,
+      state: 'down',
+      checkedAt: Date.now(),
+      message: this.options.redact(message),
+    });
+    if (this.stopped) return;
+    const delay = Math.min(
+      this.options.backoffMaxMs,
+      this.options.backoffInitialMs * 2 ** (this.failures - 1),
+    );
+    this.clearRestart();
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.stopped) return;
+      this.current = { ...this.current, restarts: this.current.restarts + 1 };
+      void this.launchOnce();
+    }, delay);
+    this.restartTimer.unref?.();
+  }
+
+  private clearRestart(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+  }
+
+  private captureStderr(transport: StdioClientTransport): void {
+    const stream = transport.stderr;
+    if (!stream) return;
+    let pending = '';
+    stream.on('data', (chunk: Buffer | string) => {
+      pending += chunk.toString();
+      const parts = pending.split(/\r?\n/);
+      pending = parts.pop() ?? '';
+      if (pending.length > 8192) {
+        parts.push(pending);
+        pending = '';
+      }
+      const added: LogLine[] = [];
+      for (const part of parts) {
+        if (part.trim() === '') continue;
+        added.push({ time: Date.now(), source: 'server', text: this.options.redact(part) });
+      }
+      if (added.length === 0) return;
+      this.lines.push(...added);
+      if (this.lines.length > this.options.maxLogLines) {
+        this.lines.splice(0, this.lines.length - this.options.maxLogLines);
+      }
+      this.options.onLog?.(added);
+    });
+  }
+
+  private setHealth(health: ServerHealth): void {
+    this.current = health;
+    this.options.onHealth?.(this.health());
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

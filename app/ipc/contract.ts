@@ -1,0 +1,242 @@
+/**
+ * The single contract between the UI and the app core.
+ *
+ * Every method the renderer may call (its input schema and result type) and
+ * every event it may receive is listed here. The Electron preload, main's
+ * handler registration and the demo host's browser bridge are all generated
+ * from `METHODS` and `EVENTS`; nothing else spells a channel name. The
+ * renderer imports only the types.
+ */
+import { z } from 'zod';
+
+/** The three ways the server can authenticate to Eka. */
+export const modeSchema = z.enum(['oidc', 'client-credentials', 'open']);
+export type Mode = z.infer<typeof modeSchema>;
+
+export const environmentSchema = z.enum(['production', 'development', 'sandbox']);
+export type Environment = z.infer<typeof environmentSchema>;
+
+/** The MCP clients the app can connect. */
+export const clientIdSchema = z.enum(['claude', 'cursor', 'vscode', 'windsurf', 'claude-code']);
+export type McpClientId = z.infer<typeof clientIdSchema>;
+
+export type ConnectionState = 'not-installed' | 'not-connected' | 'connected' | 'outdated' | 'unreadable';
+
+export interface ClientView {
+  id: McpClientId;
+  /** Display name, e.g. "Claude Desktop". */
+  name: string;
+  state: ConnectionState;
+  /** The config file the entry lives in. */
+  configPath: string;
+  /** Plain-words detail (why unreadable, what is outdated). */
+  detail?: string;
+  /** Set right after a change: the client must be restarted to pick it up. */
+  restartNeeded?: boolean;
+}
+
+export interface SessionView {
+  signedIn: boolean;
+  name?: string;
+  email?: string;
+  /** Access token expiry, epoch milliseconds. */
+  expiresAt?: number;
+  /** Last successful refresh, epoch milliseconds. */
+  lastRefreshAt?: number;
+  /** Why the clinician was signed out, or the last refresh problem. */
+  lastError?: string;
+}
+
+export interface SettingsView {
+  mode: Mode;
+  environment: Environment;
+  apiBaseUrl: string;
+  issuer: string;
+  clientId: string;
+  launchAtLogin: boolean;
+  /** Whether a client secret / API key is in the keychain (never their values). */
+  hasClientSecret: boolean;
+  hasApiKey: boolean;
+}
+
+export type ServerState = 'starting' | 'ok' | 'down' | 'stopped';
+
+export interface ServerHealth {
+  state: ServerState;
+  toolCount?: number;
+  /** initialize + tools/list round trip, milliseconds. */
+  latencyMs?: number;
+  checkedAt?: number;
+  restarts: number;
+  message?: string;
+}
+
+export interface SignInView {
+  state: 'idle' | 'waiting';
+  /** The authorization URL while waiting (to open it again). */
+  url?: string;
+  /** The last sign-in failure, in plain words. */
+  error?: string;
+}
+
+export interface LogLine {
+  time: number;
+  source: 'server' | 'app';
+  text: string;
+}
+
+/** The UI's screens. */
+export type Screen = 'home' | 'settings' | 'logs';
+
+export interface AppState {
+  session: SessionView;
+  settings: SettingsView;
+  signIn: SignInView;
+  server: ServerHealth;
+  clients: ClientView[];
+}
+
+export interface CredentialsTest {
+  ok: boolean;
+  message: string;
+  expiresAt?: number;
+}
+
+/** Declares a method's result type without a runtime value. */
+function returns<T>(): T {
+  return undefined as T;
+}
+
+const noInput = z.undefined();
+const httpsOrLoopbackUrl = z
+  .string()
+  .trim()
+  .url('Enter a full URL, e.g. https://api.eka.care')
+  .refine((v) => /^https:\/\//.test(v) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(v), {
+    message: 'Use an https:// address (http:// is allowed only for 127.0.0.1)',
+  });
+
+export const settingsInputSchema = z
+  .object({
+    mode: modeSchema,
+    environment: environmentSchema,
+    apiBaseUrl: httpsOrLoopbackUrl.optional(),
+    issuer: httpsOrLoopbackUrl.optional(),
+    clientId: z.string().trim().max(200).optional(),
+    launchAtLogin: z.boolean(),
+  })
+  .strict();
+export type SettingsInput = z.infer<typeof settingsInputSchema>;
+
+export const credentialsInputSchema = z
+  .object({
+    clientId: z.string().trim().min(1, 'Enter the client id').max(200),
+    /** Absent: keep the stored secret. */
+    clientSecret: z.string().min(1).max(4096).optional(),
+    apiKey: z.string().min(1).max(4096).optional(),
+  })
+  .strict();
+export type CredentialsInput = z.infer<typeof credentialsInputSchema>;
+
+/** Every method the UI can call: its input schema and (type-only) result. */
+export const METHODS = {
+  getState: { input: noInput, result: returns<AppState>() },
+  signIn: { input: noInput, result: returns<SessionView>() },
+  cancelSignIn: { input: noInput, result: returns<void>() },
+  signOut: { input: noInput, result: returns<SessionView>() },
+  saveSettings: { input: settingsInputSchema, result: returns<SettingsView>() },
+  saveCredentials: { input: credentialsInputSchema, result: returns<SettingsView>() },
+  testCredentials: { input: noInput, result: returns<CredentialsTest>() },
+  connectClient: { input: z.object({ client: clientIdSchema }).strict(), result: returns<ClientView>() },
+  disconnectClient: { input: z.object({ client: clientIdSchema }).strict(), result: returns<ClientView>() },
+  refreshClients: { input: noInput, result: returns<ClientView[]>() },
+  checkServer: { input: noInput, result: returns<ServerHealth>() },
+  getLogs: { input: noInput, result: returns<LogLine[]>() },
+  openExternal: { input: z.object({ url: z.string().url().max(4096) }).strict(), result: returns<void>() },
+} as const;
+
+export type MethodName = keyof typeof METHODS;
+export type MethodInput<M extends MethodName> = z.input<(typeof METHODS)[M]['input']>;
+export type MethodResult<M extends MethodName> = (typeof METHODS)[M]['result'];
+
+/** Method names in a stable order, for the generated preload, handlers and bridge. */
+export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
+
+/** Every event the core pushes to the UI, with its payload type. */
+export interface EventPayloads {
+  /** The whole app state changed (session, settings, health, clients). */
+  state: AppState;
+  /** Ask the host to open a URL in the system browser (the demo opens a tab). */
+  openExternal: { url: string };
+  /** A short message worth a native notification. */
+  notice: { kind: 'signed-out' | 'connected' | 'server-down'; title: string; body: string };
+  /** New log lines. */
+  log: LogLine[];
+  /** Show a screen (the tray's Settings item). */
+  navigate: { screen: Screen };
+}
+export type EventName = keyof EventPayloads;
+export const EVENT_NAMES: EventName[] = ['state', 'openExternal', 'notice', 'log', 'navigate'];
+
+/** A method's answer as it crosses the process boundary. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+
+/** The API the renderer sees on `window.eka`. */
+export type EkaApi = {
+  [M in MethodName]: (
+    ...args: MethodInput<M> extends undefined ? [] : [MethodInput<M>]
+  ) => Promise<MethodResult<M>>;
+} & {
+  /** Subscribe to an event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
+};
+
+/** The IPC channel of a method. */
+export function methodChannel(name: MethodName): string {
+  return `eka:call:${name}`;
+}
+
+/** The IPC channel of an event. */
+export function eventChannel(name: EventName): string {
+  return `eka:event:${name}`;
+}
+
+/** Whether `value` names a method of the contract. */
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && Object.hasOwn(METHODS, value);
+}
+
+/** Whether `value` names an event of the contract. */
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && (EVENT_NAMES as string[]).includes(value);
+}
+
+/** Validates a method's raw input; throws a `ContractError` with a plain message. */
+export function parseInput<M extends MethodName>(name: M, raw: unknown): MethodInput<M> {
+  const result = METHODS[name].input.safeParse(raw);
+  if (!result.success) {
+    const first = result.error.issues[0];
+    const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
+    throw new ContractError(
+      'invalid-input',
+      `Invalid input for ${name}: ${where}${first?.message ?? 'bad value'}`,
+    );
+  }
+  return result.data as MethodInput<M>;
+}
+
+/** An error that crosses the boundary with a stable code and a plain message. */
+export class ContractError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ContractError';
+    this.code = code;
+  }
+}
+
+/** Unwraps an envelope: the value, or an `Error` carrying the code and message. */
+export function unwrapEnvelope<T>(envelope: Envelope<T>): T {
+  if (envelope.ok) return envelope.value;
+  throw new ContractError(envelope.error.code, envelope.error.message);
+}

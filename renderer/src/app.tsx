@@ -1,0 +1,97 @@
+import { useEffect, useRef, useState } from 'react';
+import type { EkaApi, Screen } from '../../app/ipc/contract';
+import { getEka } from './eka';
+import { HomeScreen } from './screens/home';
+import { LoadingScreen } from './screens/loading';
+import { LogsScreen } from './screens/logs';
+import { SettingsScreen } from './screens/settings';
+import { SignInScreen } from './screens/sign-in';
+import { useAppState } from './use-app-state';
+
+const NAV: { screen: Screen; label: string }[] = [
+  { screen: 'home', label: 'Home' },
+  { screen: 'settings', label: 'Settings' },
+  { screen: 'logs', label: 'Logs' },
+];
+
+/** The app: a header with navigation and one screen. */
+export function App() {
+  const eka = getEka();
+  if (!eka) {
+    return (
+      <main className="shell">
+        <div className="card" role="alert">
+          <h1>Eka MCP cannot start</h1>
+          <p>This page must be opened from the Eka MCP app or its demo.</p>
+        </div>
+      </main>
+    );
+  }
+  return <Connected eka={eka} />;
+}
+
+function Connected({ eka }: { eka: EkaApi }) {
+  const { state, loadError } = useAppState(eka);
+  const [screen, setScreen] = useState<Screen>('home');
+  const heading = useRef<HTMLDivElement>(null);
+
+  useEffect(() => eka.on('navigate', ({ screen: next }) => setScreen(next)), [eka]);
+
+  const go = (next: Screen) => {
+    setScreen(next);
+    requestAnimationFrame(() => heading.current?.querySelector('h1')?.focus());
+  };
+
+  const needsSignIn = state?.settings.mode === 'oidc' && !state.session.signedIn;
+  const homeLabel = needsSignIn ? 'Sign in' : 'Home';
+
+  return (
+    <div className="shell">
+      <a className="skip" href="#content">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="brand">
+          <span className="logo" aria-hidden="true">
+            e
+          </span>
+          <span>Eka MCP</span>
+        </div>
+        <nav aria-label="Main">
+          <ul>
+            {NAV.map((item) => (
+              <li key={item.screen}>
+                <button
+                  type="button"
+                  className="nav-link"
+                  aria-current={screen === item.screen ? 'page' : undefined}
+                  onClick={() => go(item.screen)}
+                >
+                  {item.screen === 'home' ? homeLabel : item.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <main id="content" ref={heading} tabIndex={-1}>
+        {loadError ? (
+          <div className="card" role="alert">
+            <h1 tabIndex={-1}>Eka MCP is not responding</h1>
+            <p>{loadError}</p>
+          </div>
+        ) : !state ? (
+          <LoadingScreen />
+        ) : screen === 'settings' ? (
+          <SettingsScreen eka={eka} state={state} />
+        ) : screen === 'logs' ? (
+          <LogsScreen eka={eka} />
+        ) : needsSignIn ? (
+          <SignInScreen eka={eka} state={state} onSettings={() => go('settings')} />
+        ) : (
+          <HomeScreen eka={eka} state={state} />
+        )}
+      </main>
+    </div>
+  );
+}

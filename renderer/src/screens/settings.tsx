@@ -1,0 +1,229 @@
+import { type FormEvent, useCallback, useState } from 'react';
+import type { AppState, CredentialsTest, EkaApi, Environment, Mode } from '../../../app/ipc/contract';
+import { ENVIRONMENT_LABELS, MODE_LABELS } from '../format';
+import { useAction } from '../use-action';
+
+const MODE_HELP: Record<Mode, string> = {
+  oidc: 'Sign in with your Eka.care account. Recommended for clinicians.',
+  'client-credentials': 'Use the client id, secret and API key your IT team received from Eka.',
+  open: 'No sign-in. For development and internal servers only.',
+};
+
+interface Draft {
+  mode: Mode;
+  environment: Environment;
+  apiBaseUrl: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  apiKey: string;
+  launchAtLogin: boolean;
+}
+
+function draftFrom(state: AppState): Draft {
+  const s = state.settings;
+  return {
+    mode: s.mode,
+    environment: s.environment,
+    apiBaseUrl: s.apiBaseUrl,
+    issuer: s.issuer,
+    clientId: s.mode === 'client-credentials' ? s.clientId : '',
+    clientSecret: '',
+    apiKey: '',
+    launchAtLogin: s.launchAtLogin,
+  };
+}
+
+/** Mode, credentials, environment and launch at login. */
+export function SettingsScreen({ eka, state }: { eka: EkaApi; state: AppState }) {
+  const [draft, setDraft] = useState<Draft>(() => draftFrom(state));
+  const [saved, setSaved] = useState<string>();
+  const [test, setTest] = useState<CredentialsTest>();
+  const { settings } = state;
+
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+    setSaved(undefined);
+  };
+
+  const persist = useCallback(async () => {
+    if (draft.mode === 'client-credentials') {
+      await eka.saveCredentials({
+        clientId: draft.clientId,
+        clientSecret: draft.clientSecret || undefined,
+        apiKey: draft.apiKey || undefined,
+      });
+    }
+    const result = await eka.saveSettings({
+      mode: draft.mode,
+      environment: draft.environment,
+      apiBaseUrl: draft.apiBaseUrl.trim() || undefined,
+      issuer: draft.issuer.trim() || undefined,
+      clientId: draft.mode === 'client-credentials' ? draft.clientId : undefined,
+      launchAtLogin: draft.launchAtLogin,
+    });
+    setDraft((d) => ({ ...d, clientSecret: '', apiKey: '' }));
+    return result;
+  }, [eka, draft]);
+
+  const save = useAction(persist);
+  const testCredentials = useAction(
+    useCallback(async () => {
+      setTest(undefined);
+      await persist();
+      const result = await eka.testCredentials();
+      setTest(result);
+      return result;
+    }, [eka, persist]),
+  );
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    const result = await save.run();
+    if (result) setSaved('Settings saved.');
+  };
+
+  const busy = save.pending || testCredentials.pending;
+  const cc = draft.mode === 'client-credentials';
+
+  return (
+    <div className="narrow">
+      <h1 tabIndex={-1}>Settings</h1>
+      <form className="card form" onSubmit={onSubmit} noValidate>
+        <fieldset>
+          <legend>How the server signs in to Eka</legend>
+          {(Object.keys(MODE_LABELS) as Mode[]).map((mode) => (
+            <label key={mode} className="radio">
+              <input
+                type="radio"
+                name="mode"
+                value={mode}
+                checked={draft.mode === mode}
+                onChange={() => set('mode', mode)}
+                aria-describedby={`mode-help-${mode}`}
+              />
+              <span>
+                <strong>{MODE_LABELS[mode]}</strong>
+                <span className="muted block" id={`mode-help-${mode}`}>
+                  {MODE_HELP[mode]}
+                </span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+
+        {cc ? (
+          <fieldset>
+            <legend>Client credentials</legend>
+            <label className="field">
+              <span>Client id</span>
+              <input
+                name="clientId"
+                autoComplete="off"
+                spellCheck={false}
+                value={draft.clientId}
+                onChange={(e) => set('clientId', e.target.value)}
+              />
+            </label>
+            <label className="field">
+              <span>Client secret</span>
+              <input
+                name="clientSecret"
+                type="password"
+                autoComplete="new-password"
+                value={draft.clientSecret}
+                placeholder={settings.hasClientSecret ? 'Saved in the keychain; type to replace' : ''}
+                onChange={(e) => set('clientSecret', e.target.value)}
+              />
+            </label>
+            <label className="field">
+              <span>API key (optional)</span>
+              <input
+                name="apiKey"
+                type="password"
+                autoComplete="new-password"
+                value={draft.apiKey}
+                placeholder={settings.hasApiKey ? 'Saved in the keychain; type to replace' : ''}
+                onChange={(e) => set('apiKey', e.target.value)}
+              />
+            </label>
+            <p className="muted">The secret and API key are kept in your system keychain, never in a file.</p>
+          </fieldset>
+        ) : null}
+
+        <fieldset>
+          <legend>Eka environment</legend>
+          <label className="field">
+            <span>Environment</span>
+            <select
+              name="environment"
+              value={draft.environment}
+              onChange={(e) => set('environment', e.target.value as Environment)}
+            >
+              {(Object.keys(ENVIRONMENT_LABELS) as Environment[]).map((env) => (
+                <option key={env} value={env}>
+                  {ENVIRONMENT_LABELS[env]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>API base URL</span>
+            <input
+              name="apiBaseUrl"
+              type="url"
+              spellCheck={false}
+              value={draft.apiBaseUrl}
+              onChange={(e) => set('apiBaseUrl', e.target.value)}
+            />
+          </label>
+          <label className="field">
+            <span>Sign-in issuer URL</span>
+            <input
+              name="issuer"
+              type="url"
+              spellCheck={false}
+              value={draft.issuer}
+              onChange={(e) => set('issuer', e.target.value)}
+            />
+          </label>
+        </fieldset>
+
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            name="launchAtLogin"
+            checked={draft.launchAtLogin}
+            onChange={(e) => set('launchAtLogin', e.target.checked)}
+          />
+          <span>Start Eka MCP when I log in to this computer</span>
+        </label>
+
+        <div className="status-area" aria-live="polite">
+          {(save.error ?? testCredentials.error) ? (
+            <p className="error" role="alert">
+              {save.error ?? testCredentials.error}
+            </p>
+          ) : test ? (
+            <p className={test.ok ? 'success' : 'error'} data-testid="credentials-result">
+              {test.message}
+            </p>
+          ) : saved ? (
+            <p className="success">{saved}</p>
+          ) : null}
+        </div>
+
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy}>
+            {save.pending ? 'Saving…' : 'Save'}
+          </button>
+          {cc ? (
+            <button type="button" className="secondary" disabled={busy} onClick={() => testCredentials.run()}>
+              {testCredentials.pending ? 'Testing…' : 'Test credentials'}
+            </button>
+          ) : null}
+        </div>
+      </form>
+    </div>
+  );
+}
