@@ -1,0 +1,97 @@
+import { EkaAuthError } from '../errors';
+import { type Clock, systemClock } from './clock';
+import type { TokenVerdict } from './token-verdict';
+import type { VerdictCache } from './verdict-cache';
+
+/** How long the Eka API token check may take. */
+const VALIDATE_TIMEOUT_MS = 10_000;
+
+/** The Eka API could not give a verdict (down, slow, unreadable): the request is refused, nothing cached. */
+export class TokenCheckUnavailableError extends EkaAuthError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('token_rejected', message, options);
+    this.name = 'TokenCheckUnavailableError';
+  }
+}
+
+/**
+ * Validates a raw Eka token against the Eka API token check
+ * (`GET {api}{validatePath}` with the token as bearer), through the verdict
+ * cache. Concurrent checks of one token share a single request.
+ */
+export class DirectTokenValidator {
+  readonly #url: string;
+  readonly #cache: VerdictCache;
+  readonly #clock: Clock;
+  readonly #fetch: typeof fetch;
+  readonly #inFlight = new Map<string, Promise<TokenVerdict>>();
+
+  constructor(options: {
+    apiBaseUrl: string;
+    validatePath: string;
+    cache: VerdictCache;
+    clock?: Clock;
+    fetch?: typeof fetch;
+  }) {
+    this.#url = `${options.apiBaseUrl.replace(/\/+$/, '')}${options.validatePath}`;
+    this.#cache = options.cache;
+    this.#clock = options.clock ?? systemClock;
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  /** The verdict on `token`, cached or fresh. Throws `TokenCheckUnavailableError` when none can be had. */
+  async validate(token: string): Promise<TokenVerdict> {
+    const cached = await this.#cache.get(token);
+    if (cached) return cached;
+    const pending = this.#inFlight.get(token);
+    if (pending) return pending;
+    const check = this.#checkLive(token).finally(() => this.#inFlight.delete(token));
+    this.#inFlight.set(token, check);
+    return check;
+  }
+
+  async #checkLive(token: string): Promise<TokenVerdict> {
+    let response: Response;
+    try {
+      response = await this.#fetch(this.#url, {
+        method: 'GET',
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+        signal: AbortSignal.timeout(VALIDATE_TIMEOUT_MS),
+      });
+    } catch (cause) {
+      throw new TokenCheckUnavailableError('The Eka token check could not be reached; try again shortly.', {
+        cause,
+      });
+    }
+    let verdict: TokenVerdict;
+    if (response.status === 401 || response.status === 403) {
+      await response.body?.cancel();
+      verdict = { active: false };
+    } else if (response.ok) {
+      verdict = parseVerdict(await response.json().catch(() => undefined), this.#clock());
+    } else {
+      await response.body?.cancel();
+      throw new TokenCheckUnavailableError(
+        `The Eka token check answered ${response.status}; try again shortly.`,
+      );
+    }
+    await this.#cache.put(token, verdict);
+    return verdict;
+  }
+}
+
+function parseVerdict(body: unknown, now: number): TokenVerdict {
+  if (typeof body !== 'object' || body === null) {
+    throw new TokenCheckUnavailableError('The Eka token check gave an unreadable answer; try again shortly.');
+  }
+  const record = body as Record<string, unknown>;
+  const exp = typeof record.exp === 'number' && Number.isFinite(record.exp) ? record.exp : undefined;
+  const active = record.active === true && (exp === undefined || exp * 1000 > now);
+  if (!active) return { active: false };
+  return {
+    active: true,
+    ...(typeof record.sub === 'string' ? { sub: record.sub } : {}),
+    ...(typeof record.client_id === 'string' ? { clientId: record.client_id } : {}),
+    ...(exp !== undefined ? { exp } : {}),
+  };
+}

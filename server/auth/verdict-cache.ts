@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import type { AuthLogger } from './auth-logger';
+import { type Clock, systemClock } from './clock';
+import type { KeyValueStore } from './key-value-store';
+import type { TokenVerdict } from './token-verdict';
+
+/** A valid token is trusted this long before it is checked again. */
+export const VALID_VERDICT_TTL_SECONDS = 5 * 60;
+/** An invalid token is refused this long without asking Eka again. */
+export const INVALID_VERDICT_TTL_SECONDS = 30;
+
+interface StoredVerdict extends TokenVerdict {
+  /** When this verdict stops counting, ms on the cache's clock. */
+  until: number;
+}
+
+/** The cache key of a token: its SHA-256, never the token itself. */
+export function verdictKey(token: string): string {
+  return `verdict:${createHash('sha256').update(token).digest('hex')}`;
+}
+
+/**
+ * Remembers the Eka API's verdict on a token: valid for 5 minutes (never past
+ * the token's own expiry), invalid for 30 seconds. A store that cannot be
+ * reached is a miss (the caller validates live), logged once per outage.
+ */
+export class VerdictCache {
+  readonly #store: KeyValueStore;
+  readonly #clock: Clock;
+  readonly #logger: AuthLogger;
+  #storeDown = false;
+
+  constructor(options: { store: KeyValueStore; logger: AuthLogger; clock?: Clock }) {
+    this.#store = options.store;
+    this.#logger = options.logger;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /** The cached verdict, or `undefined` when none counts (or the store is unreachable). */
+  async get(token: string): Promise<TokenVerdict | undefined> {
+    let raw: string | undefined;
+    try {
+      raw = await this.#store.get(verdictKey(token));
+      this.#storeUp();
+    } catch (error) {
+      this.#storeFailed(error);
+      return undefined;
+    }
+    if (raw === undefined) return undefined;
+    let stored: StoredVerdict;
+    try {
+      stored = JSON.parse(raw) as StoredVerdict;
+    } catch {
+      return undefined;
+    }
+    const now = this.#clock();
+    if (typeof stored.until !== 'number' || stored.until <= now) return undefined;
+    if (stored.active && stored.exp !== undefined && stored.exp * 1000 <= now) return undefined;
+    const { until: _until, ...verdict } = stored;
+    return verdict;
+  }
+
+  /** Caches `verdict` for its lifetime; a store failure is logged and otherwise ignored. */
+  async put(token: string, verdict: TokenVerdict): Promise<void> {
+    const ttl = this.ttlSeconds(verdict);
+    if (ttl <= 0) return;
+    const stored: StoredVerdict = { ...verdict, until: this.#clock() + ttl * 1000 };
+    try {
+      await this.#store.set(verdictKey(token), JSON.stringify(stored), Math.ceil(ttl));
+      this.#storeUp();
+    } catch (error) {
+      this.#storeFailed(error);
+    }
+  }
+
+  /** Seconds a verdict stays cached: 30 when invalid; 300 when valid, capped at the token's expiry. */
+  ttlSeconds(verdict: TokenVerdict): number {
+    if (!verdict.active) return INVALID_VERDICT_TTL_SECONDS;
+    if (verdict.exp === undefined) return VALID_VERDICT_TTL_SECONDS;
+    const left = verdict.exp - this.#clock() / 1000;
+    return Math.min(VALID_VERDICT_TTL_SECONDS, Math.max(0, left));
+  }
+
+  #storeUp(): void {
+    if (this.#storeDown) this.#logger.info('token cache reachable again');
+    this.#storeDown = false;
+  }
+
+  #storeFailed(error: unknown): void {
+    if (!this.#storeDown) {
+      this.#logger.warn('token cache unreachable; validating tokens live with the Eka API', {
+        store: this.#store.kind,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    this.#storeDown = true;
+  }
+}

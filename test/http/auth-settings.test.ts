@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { readAuthSettings } from '../../server/auth/auth-settings';
+
+const ALL = {
+  FASTMCP_SERVER_AUTH_EKACARE_BASE_URL: 'https://medai.example.com',
+  FASTMCP_SERVER_AUTH_EKACARE_CLIENT_ID: 'eka-mcp-server',
+  FASTMCP_SERVER_AUTH_EKACARE_CLIENT_SECRET: 'not-a-real-secret',
+};
+
+describe('HTTP auth settings', () => {
+  it('is open mode when no auth variable is set', () => {
+    expect(readAuthSettings({}, { environment: 'production' })).toEqual({ mode: 'open' });
+  });
+
+  it('names each missing OAuth variable', () => {
+    for (const missing of Object.keys(ALL)) {
+      const env: Record<string, string> = { ...ALL };
+      delete env[missing];
+      expect(() => readAuthSettings(env, { environment: 'production' })).toThrow(missing);
+    }
+  });
+
+  it('defaults the issuer, validate path and resource', () => {
+    const settings = readAuthSettings(ALL, { environment: 'production' });
+    expect(settings).toMatchObject({
+      mode: 'oauth',
+      baseUrl: 'https://medai.example.com',
+      resource: 'https://medai.example.com/mcp',
+      issuer: 'https://accounts.eka.care',
+      apiBaseUrl: 'https://api.eka.care',
+      validatePath: '/connect-auth/v1/account/validate',
+      redisUrl: undefined,
+    });
+    expect(readAuthSettings(ALL, { environment: 'sandbox' })).toMatchObject({
+      issuer: 'http://127.0.0.1:7780',
+    });
+  });
+
+  it('refuses a storage URL that is not Redis, without echoing secrets', () => {
+    const env = { ...ALL, FASTMCP_SERVER_AUTH_EKACARE_CLIENT_STORAGE_BE: 'mysql://x' };
+    expect(() => readAuthSettings(env, { environment: 'production' })).toThrow(/redis:\/\//);
+    try {
+      readAuthSettings(env, { environment: 'production' });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('not-a-real-secret');
+    }
+  });
+});
