@@ -23,10 +23,11 @@ export interface SandboxOptions {
   issuerPort?: number;
   /** Port of the Eka API; 0 picks a free one. Default 7781. */
   apiPort?: number;
-  /** Lifetimes in seconds (tests use seconds-long ones). */
+  /** Lifetimes in seconds (tests use seconds-long ones). Defaults: access 3600, refresh 14 days, ID 3600. */
   accessTokenTtl?: number;
   refreshTokenTtl?: number;
   idTokenTtl?: number;
+  /** Lifetime of client-credentials access tokens of the API (seconds). Default 1800. */
   clientCredentialsTtl?: number;
   /** Extra redirect URIs allowed for the `server` client (HTTP-mode OAuth proxy callbacks). */
   serverRedirectUris?: string[];
@@ -57,10 +58,43 @@ export interface RequestLogEntry {
   time: number;
 }
 
+/** Counters of the OpenID provider's token endpoint. */
+export interface OidcStats {
+  /** Token endpoint requests, successful or not. */
+  tokenRequests: number;
+  /** Successful refresh_token grants. */
+  refreshes: number;
+  /** A rotated (already used) refresh token presented again; refused with invalid_grant. */
+  refreshTokenReuse: number;
+  /** Token endpoint requests refused (any grant error). */
+  grantErrors: number;
+  /** Authorization requests refused (bad client, redirect URI, PKCE, denied consent). */
+  authorizationErrors: number;
+}
+
+/** Counters of the API's client-credentials tokens. */
+export interface ClientTokenStats {
+  logins: number;
+  refreshes: number;
+  /** A used client-credentials refresh token presented again. */
+  refreshTokenReuse: number;
+  /** API requests refused for a missing, forged, expired or revoked token. */
+  rejected: number;
+}
+
 export interface Sandbox extends SandboxInfo {
   faults: {
     add(rule: FaultRule): void;
     clear(): void;
+    list(): FaultRule[];
+  };
+  oidc: {
+    stats(): OidcStats;
+  };
+  tokens: {
+    /** Revokes an access token (OP-issued JWT or opaque, or client credentials); the API then answers 401. */
+    revokeAccessToken(token: string): Promise<boolean>;
+    stats(): ClientTokenStats;
   };
   requests: {
     list(): RequestLogEntry[];

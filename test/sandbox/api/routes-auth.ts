@@ -1,0 +1,102 @@
+import { timingSafeEqual } from 'node:crypto';
+import { ApiError, bearerToken, optionalString, readJsonObject, requireString } from './http-util';
+import type { Route } from './router';
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The client-credentials token endpoints and the token check of the Eka API. */
+export const authRoutes: Route[] = [
+  {
+    method: 'POST',
+    path: '/connect-auth/v1/account/login',
+    public: true,
+    async handle({ req, api }) {
+      const body = await readJsonObject(req);
+      const clientId = requireString(body, 'client_id');
+      const clientSecret = requireString(body, 'client_secret');
+      const apiKey = optionalString(body, 'api_key');
+      const { integrator } = api;
+      if (!same(clientId, integrator.clientId) || !same(clientSecret, integrator.clientSecret)) {
+        throw new ApiError(401, 'invalid_client', 'The client id or client secret is not correct.');
+      }
+      if (apiKey !== undefined && !same(apiKey, integrator.apiKey)) {
+        throw new ApiError(401, 'invalid_api_key', 'The API key is not correct.');
+      }
+      return { json: await api.tokens.issue(clientId) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/connect-auth/v1/account/refresh-token',
+    public: true,
+    async handle({ req, api }) {
+      const body = await readJsonObject(req);
+      const refreshToken = requireString(body, 'refresh_token');
+      const accessToken = optionalString(body, 'access_token') ?? bearerToken(req);
+      if (!accessToken) {
+        throw new ApiError(
+          400,
+          'invalid_request',
+          'Send the access token in "access_token" or the Authorization header.',
+        );
+      }
+      const header = req.headers['client-id'];
+      const clientId = typeof header === 'string' && header !== '' ? header : undefined;
+      return { json: await api.tokens.refresh(accessToken, refreshToken, clientId) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/auth/token',
+    public: true,
+    async handle({ req, api }) {
+      const key = req.headers['x-api-key'];
+      if (typeof key !== 'string' || !same(key, api.integrator.apiKey)) {
+        throw new ApiError(401, 'invalid_api_key', 'The X-API-KEY header is missing or not correct.');
+      }
+      const body = await readJsonObject(req);
+      const clientId = requireString(body, 'client_id');
+      const clientSecret = requireString(body, 'client_secret');
+      const grantType = requireString(body, 'grant_type');
+      if (grantType !== 'client_credentials') {
+        throw new ApiError(400, 'unsupported_grant_type', '"grant_type" must be "client_credentials".');
+      }
+      if (!same(clientId, api.integrator.clientId) || !same(clientSecret, api.integrator.clientSecret)) {
+        throw new ApiError(401, 'invalid_client', 'The client id or client secret is not correct.');
+      }
+      const pair = await api.tokens.issue(clientId);
+      return { json: { ...pair, token_type: 'Bearer' } };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/connect-auth/v1/account/validate',
+    public: true,
+    async handle({ req, api }) {
+      const verified = await api.tokens.verify(bearerToken(req));
+      if (!verified) {
+        throw new ApiError(
+          401,
+          'invalid_token',
+          'The access token is missing, expired, revoked or not valid.',
+        );
+      }
+      return {
+        json: {
+          active: true,
+          sub: verified.sub,
+          client_id: verified.client_id,
+          exp: verified.exp,
+          iss: verified.iss,
+          token_type: verified.kind,
+          ...(verified.aud === undefined ? {} : { aud: verified.aud }),
+          ...(verified.scope === undefined ? {} : { scope: verified.scope }),
+        },
+      };
+    },
+  },
+];
