@@ -1,0 +1,59 @@
+import { ENVIRONMENTS } from '../../../server/config/environments';
+import type { ClientDefinition } from './clients';
+import type { EntrySettings, Install, McpServerEntry } from './types';
+
+/** The file name of the bundled server; an entry running it is ours. */
+export const SERVER_BUNDLE_NAME = 'eka-mcp-server.mjs';
+
+/**
+ * The `eka-care` entry for this install and settings: the install's own
+ * runtime, the absolute server path, mode and environment flags, and only
+ * non-secret environment variables.
+ */
+export function buildEntry(install: Install, settings: EntrySettings): McpServerEntry {
+  const args = [install.serverPath, '--mode', settings.mode, '--env', settings.environment];
+  const defaultApi = ENVIRONMENTS[settings.environment].apiBaseUrl;
+  if (settings.apiBaseUrl && settings.apiBaseUrl.replace(/\/+$/, '') !== defaultApi) {
+    args.push('--api-base-url', settings.apiBaseUrl);
+  }
+  const env: Record<string, string> = {};
+  if (install.runAsNode) env.ELECTRON_RUN_AS_NODE = '1';
+  if (settings.home) env.EKA_MCP_HOME = settings.home;
+  if (settings.keychainService) env.EKA_MCP_KEYCHAIN_SERVICE = settings.keychainService;
+  const entry: McpServerEntry = { command: install.runtime, args };
+  if (Object.keys(env).length > 0) entry.env = env;
+  return entry;
+}
+
+/** The entry in the shape `client` expects (VS Code and Claude Code add `"type": "stdio"`). */
+export function entryForClient(client: ClientDefinition, entry: McpServerEntry): McpServerEntry {
+  const { type: _type, ...rest } = entry;
+  return client.typedEntries ? { type: 'stdio', ...rest } : rest;
+}
+
+/** Whether an existing entry was written by Eka MCP (it runs our server bundle), whatever install it points at. */
+export function isOurEntry(value: unknown): boolean {
+  if (!isRecord(value) || !Array.isArray(value.args)) return false;
+  const first = value.args[0];
+  return typeof first === 'string' && /(^|[\\/])eka-mcp-server\.mjs$/.test(first);
+}
+
+/** Whether two JSON values are equal, ignoring key order. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    return Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
+  }
+  if (isRecord(a) && isRecord(b)) {
+    const keys = Object.keys(a);
+    return (
+      keys.length === Object.keys(b).length && keys.every((key) => key in b && jsonEqual(a[key], b[key]))
+    );
+  }
+  return false;
+}
+
+/** Whether `value` is a plain JSON object. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
