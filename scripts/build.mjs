@@ -9,12 +9,24 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv.slice(2);
 
-// ESM bundles still contain CommonJS dependencies that call require().
+// ESM bundles still contain CommonJS dependencies that call require() or read
+// __filename / __dirname (write-file-atomic names its temp files from it).
 const esmBanner = {
-  js: "import { createRequire as __ekaCreateRequire } from 'node:module'; const require = __ekaCreateRequire(import.meta.url);",
+  js: [
+    "import { createRequire as __ekaCreateRequire } from 'node:module';",
+    "import { fileURLToPath as __ekaFileURLToPath } from 'node:url';",
+    'const require = __ekaCreateRequire(import.meta.url);',
+    'const __ekaFilename = __ekaFileURLToPath(import.meta.url);',
+    "const __ekaDirname = __ekaFilename.slice(0, Math.max(__ekaFilename.lastIndexOf('/'), __ekaFilename.lastIndexOf('\\\\')));",
+  ].join(' '),
 };
+const esmDefine = { __filename: '__ekaFilename', __dirname: '__ekaDirname' };
 
 const nodeExternals = ['keytar', 'electron', 'fsevents'];
+
+// jsonc-parser's `main` is a UMD build whose internal require() calls esbuild
+// cannot follow; its ES module build bundles cleanly.
+const nodeAliases = { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' };
 
 const targets = [
   {
@@ -40,10 +52,14 @@ async function buildNode(target) {
     format: target.format,
     banner: target.format === 'esm' ? esmBanner : undefined,
     external: nodeExternals,
+    alias: nodeAliases,
     sourcemap: 'linked',
     legalComments: 'none',
     logLevel: 'warning',
-    define: { 'process.env.EKA_MCP_BUNDLED': '"1"' },
+    define: {
+      'process.env.EKA_MCP_BUNDLED': '"1"',
+      ...(target.format === 'esm' ? esmDefine : {}),
+    },
   });
   return true;
 }
