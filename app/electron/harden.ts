@@ -6,7 +6,7 @@
 import type { Session, WebContents } from 'electron';
 
 /** Refuses navigation and new windows; `openAllowed` gets links worth opening in the browser. */
-export function hardenWebContents(
+export function harden(
   contents: Pick<WebContents, 'on' | 'setWindowOpenHandler'>,
   rendererUrl: string,
   openAllowed: (url: string) => void,

@@ -1,6 +1,5 @@
 /**
- * Which URLs the app may hand to the system browser, which senders may call
- * the core, and the page's content security policy.
+ * Which senders may call the core, and the page's content security policy.
  */
 
 /** The renderer's content security policy (also sent as a response header). */
@@ -16,27 +15,6 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
   "object-src 'none'",
 ].join('; ');
-
-/** Whether `url` is one of Eka's https pages (eka.care or a subdomain). */
-export function isEkaPage(url: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.protocol !== 'https:' || parsed.username || parsed.password) return false;
-  return parsed.hostname === 'eka.care' || parsed.hostname.endsWith('.eka.care');
-}
-
-/**
- * Whether the app may open `url` in the system browser: the login URL of the
- * sign-in in progress (exactly), or one of Eka's https pages.
- */
-export function isAllowedExternalUrl(url: string, pendingLoginUrl: string | undefined): boolean {
-  if (pendingLoginUrl !== undefined && url === pendingLoginUrl) return true;
-  return isEkaPage(url);
-}
 
 /**
  * Whether an IPC message comes from our own page: the sending frame's URL

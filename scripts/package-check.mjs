@@ -1,0 +1,170 @@
+// Builds the Linux unpacked app offline with electron-builder and checks the
+// layout the client entries rely on: the server bundle and keytar's native
+// module unpacked from app.asar, and the Electron fuses as configured.
+//
+//   node scripts/package-check.mjs [--keep]
+//
+// Electron's own binary is not downloaded: electron-builder gets a stand-in
+// folder (an executable named `electron` carrying a fuse wire, and a
+// `version` file), which is enough to assemble and check the package.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const keep = process.argv.includes('--keep');
+const electronVersion = JSON.parse(
+  readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8'),
+).version;
+
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const FUSE_NAMES = [
+  'RunAsNode',
+  'EnableCookieEncryption',
+  'EnableNodeOptionsEnvironmentVariable',
+  'EnableNodeCliInspectArguments',
+  'EnableEmbeddedAsarIntegrityValidation',
+  'OnlyLoadAppFromAsar',
+  'LoadBrowserProcessSpecificV8Snapshot',
+  'GrantFileProtocolExtraPrivileges',
+];
+const ENABLE = 49;
+const DISABLE = 48;
+const EXPECTED_FUSES = {
+  RunAsNode: ENABLE,
+  EnableCookieEncryption: ENABLE,
+  EnableNodeOptionsEnvironmentVariable: DISABLE,
+  EnableNodeCliInspectArguments: DISABLE,
+  EnableEmbeddedAsarIntegrityValidation: ENABLE,
+  OnlyLoadAppFromAsar: ENABLE,
+};
+
+const failures = [];
+function check(ok, what) {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures.push(what);
+}
+
+const work = mkdtempSync(join(tmpdir(), 'eka-package-check-'));
+try {
+  // Stand-in Electron: a shell script with Electron's fuse wire (all fuses at
+  // Electron's defaults: on, except the ones Electron ships off).
+  const dist = join(work, 'electron-dist');
+  mkdirSync(dist);
+  const wire = Buffer.from([
+    1,
+    FUSE_NAMES.length,
+    ...[ENABLE, DISABLE, ENABLE, ENABLE, DISABLE, DISABLE, DISABLE, ENABLE],
+  ]);
+  const script = Buffer.concat([
+    Buffer.from(`#!/bin/sh\n# stand-in for Electron ${electronVersion}\nexit 0\n# `),
+    Buffer.from(FUSE_SENTINEL),
+    wire,
+    Buffer.from('\n'),
+  ]);
+  writeFileSync(join(dist, 'electron'), script);
+  chmodSync(join(dist, 'electron'), 0o755);
+  writeFileSync(join(dist, 'version'), `v${electronVersion}`);
+  writeFileSync(join(dist, 'LICENSE'), 'stand-in\n');
+
+  if (!process.argv.includes('--no-build')) {
+    const built = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    if (built.status !== 0) throw new Error('the build failed');
+  }
+
+  const output = join(work, 'release');
+  const result = spawnSync(
+    process.execPath,
+    [
+      require.resolve('electron-builder/cli.js'),
+      '--config',
+      'electron-builder.yml',
+      '--linux',
+      'dir',
+      '--publish',
+      'never',
+      `-c.electronDist=${dist}`,
+      `-c.electronVersion=${electronVersion}`,
+      `-c.directories.output=${output}`,
+    ],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, ELECTRON_BUILDER_OFFLINE: '1', CSC_IDENTITY_AUTO_DISCOVERY: 'false' },
+    },
+  );
+  if (result.status !== 0) {
+    process.stderr.write(result.stdout ?? '');
+    process.stderr.write(result.stderr ?? '');
+    throw new Error(`electron-builder exited with ${result.status}`);
+  }
+
+  const app = join(output, 'linux-unpacked');
+  const resources = join(app, 'resources');
+  const executable = join(app, 'eka-mcp-desktop');
+  check(existsSync(executable), `app executable ${executable}`);
+  check(existsSync(join(resources, 'app.asar')), 'resources/app.asar');
+  // The client entry's server path: the bundle next to dist/app/main.cjs,
+  // rewritten from app.asar to app.asar.unpacked.
+  const server = join(resources, 'app.asar.unpacked', 'dist', 'server', 'eka-mcp-server.mjs');
+  check(existsSync(server), 'server bundle at app.asar.unpacked/dist/server/eka-mcp-server.mjs');
+  const keytarNode = join(
+    resources,
+    'app.asar.unpacked',
+    'node_modules',
+    'keytar',
+    'build',
+    'Release',
+    'keytar.node',
+  );
+  check(
+    existsSync(keytarNode),
+    'keytar native module at app.asar.unpacked/node_modules/keytar/build/Release/keytar.node',
+  );
+
+  const asar = require('@electron/asar');
+  const files = asar.listPackage(join(resources, 'app.asar')).map((f) => f.replaceAll('\\', '/'));
+  check(files.includes('/dist/app/main.cjs'), 'main process bundle in app.asar');
+  check(files.includes('/dist/app/preload.cjs'), 'preload bundle in app.asar');
+  check(files.includes('/dist/renderer/index.html'), 'renderer in app.asar');
+  check(files.includes('/node_modules/keytar/lib/keytar.js'), 'keytar JavaScript in app.asar');
+  check(!files.some((f) => f.endsWith('.map')), 'no source maps shipped');
+  check(
+    !files.some((f) => f.startsWith('/node_modules/@modelcontextprotocol')),
+    'bundled dependencies not shipped twice',
+  );
+  const pkg = JSON.parse(asar.extractFile(join(resources, 'app.asar'), 'package.json').toString('utf8'));
+  check(pkg.main === 'dist/app/main.cjs', 'package.json main points at the main bundle');
+
+  // The fuses, read back from the packaged executable.
+  if (existsSync(executable)) {
+    const bytes = readFileSync(executable);
+    const at = bytes.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length;
+    const length = bytes[at + 1];
+    const states = Object.fromEntries(
+      FUSE_NAMES.slice(0, length).map((name, i) => [name, bytes[at + 2 + i]]),
+    );
+    for (const [name, expected] of Object.entries(EXPECTED_FUSES)) {
+      check(states[name] === expected, `fuse ${name} ${expected === ENABLE ? 'on' : 'off'}`);
+    }
+  }
+} catch (error) {
+  failures.push(error instanceof Error ? error.message : String(error));
+  console.error(`package check failed: ${failures.at(-1)}`);
+} finally {
+  if (keep) console.log(`kept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}
+
+if (failures.length > 0) {
+  console.error(`\n${failures.length} check(s) failed`);
+  process.exit(1);
+}
+console.log('\npackage check passed');
