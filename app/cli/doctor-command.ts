@@ -1,0 +1,83 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { assertKeychainAvailable } from '../../server/desktop/secret-store';
+import { resolveEndpoints, type Settings } from '../../server/desktop/settings';
+import { CliFailure } from './cli-error';
+import type { CliContext } from './context';
+import { parseCommandArgs } from './parse';
+
+export const DOCTOR_HELP = `Usage: eka-mcp doctor
+
+Check what Eka MCP needs: the OS keychain, the settings file, the bundled
+server, and the Eka sign-in service for the chosen environment.
+
+Options:
+  -h, --help   show this help`;
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** Where the server bundle sits beside this CLI (dist/cli -> dist/server) or in a source checkout. */
+export function serverBundleCandidates(): string[] {
+  return [
+    fileURLToPath(new URL('../server/eka-mcp-server.mjs', import.meta.url)),
+    fileURLToPath(new URL('../../dist/server/eka-mcp-server.mjs', import.meta.url)),
+  ];
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** `eka-mcp doctor`: one line per check on stdout; exit 1 when any fails. */
+export async function runDoctorCommand(args: string[], ctx: CliContext): Promise<number> {
+  const { values } = parseCommandArgs('doctor', args, {});
+  if (values.help) {
+    ctx.stdout(DOCTOR_HELP);
+    return 0;
+  }
+  const checks: Check[] = [];
+  let settings: Settings | undefined;
+  try {
+    settings = await ctx.settings.read();
+    checks.push({ name: 'settings', ok: true, detail: ctx.settings.location });
+  } catch (error) {
+    checks.push({ name: 'settings', ok: false, detail: message(error) });
+  }
+  try {
+    await assertKeychainAvailable(ctx.secretStore);
+    checks.push({ name: 'keychain', ok: true, detail: `service "${ctx.keychainService}"` });
+  } catch (error) {
+    checks.push({ name: 'keychain', ok: false, detail: message(error) });
+  }
+  const bundle = serverBundleCandidates().find((path) => existsSync(path));
+  checks.push(
+    bundle
+      ? { name: 'server', ok: true, detail: bundle }
+      : { name: 'server', ok: false, detail: 'the server bundle is missing: run npm run build' },
+  );
+  if (settings) {
+    const { issuer } = resolveEndpoints(settings);
+    const discovery = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+    try {
+      const response = await fetch(discovery, { signal: AbortSignal.timeout(5000) });
+      await response.body?.cancel();
+      checks.push(
+        response.ok
+          ? { name: 'issuer', ok: true, detail: `${issuer} answers` }
+          : { name: 'issuer', ok: false, detail: `${discovery} answered ${response.status}` },
+      );
+    } catch (error) {
+      checks.push({ name: 'issuer', ok: false, detail: `${issuer} is not reachable (${message(error)})` });
+    }
+  }
+  for (const check of checks) ctx.stdout(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}`);
+  const failed = checks.filter((check) => !check.ok);
+  if (failed.length > 0) {
+    throw new CliFailure(`doctor: ${failed.map((check) => check.name).join(', ')} failed`);
+  }
+  return 0;
+}

@@ -1,0 +1,65 @@
+import { isDesktopError } from '../../server/desktop/errors';
+import { readSession } from '../../server/desktop/session';
+import { getFreshSession, isSessionFresh } from '../../server/desktop/session-refresh';
+import { getStatus, type SignInStatus } from '../core/status';
+import type { CliContext } from './context';
+import { parseCommandArgs } from './parse';
+
+export const STATUS_HELP = `Usage: eka-mcp status [--json]
+
+Show the mode, environment, whether you are signed in, your name and email,
+when the access token expires, the last refresh and the last error. A token
+near expiry is refreshed first (under the same lock the servers use).
+
+Options:
+  --json       one JSON object on stdout
+  -h, --help   show this help`;
+
+function show(value: string | null): string {
+  return value ?? '-';
+}
+
+/** `eka-mcp status [--json]`; never prints a token. */
+export async function runStatusCommand(args: string[], ctx: CliContext): Promise<number> {
+  const { values } = parseCommandArgs('status', args, { json: { type: 'boolean' } });
+  if (values.help) {
+    ctx.stdout(STATUS_HELP);
+    return 0;
+  }
+  const settings = await ctx.settings.read();
+  if (settings.mode === 'oidc') {
+    const session = await readSession(ctx.secretStore);
+    if (session && !isSessionFresh(session, Date.now())) {
+      try {
+        await getFreshSession({ secretStore: ctx.secretStore, lockDir: ctx.home });
+      } catch (error) {
+        // A refresh failure is stored in the session and shown below.
+        if (!isDesktopError(error)) throw error;
+      }
+    }
+  }
+  const status: SignInStatus = await getStatus({ settings: ctx.settings, secretStore: ctx.secretStore });
+  if (values.json) {
+    ctx.stdout(JSON.stringify(status));
+    return 0;
+  }
+  const modeNames = { oidc: 'Eka account (oidc)', 'client-credentials': 'client credentials', open: 'open' };
+  ctx.stdout(
+    [
+      `Mode:          ${modeNames[status.mode]}`,
+      `Environment:   ${status.environment}`,
+      `Issuer:        ${status.issuer}`,
+      `API:           ${status.apiBaseUrl}`,
+      `Signed in:     ${status.signedIn ? 'yes' : 'no'}`,
+      `Name:          ${show(status.name)}`,
+      `Email:         ${show(status.email)}`,
+      `Token expires: ${show(status.tokenExpiresAt)}`,
+      `Last refresh:  ${show(status.lastRefreshAt)}`,
+      `Last error:    ${show(status.lastError)}`,
+      ...(status.clientCredentialsClientId
+        ? [`Client id (client credentials): ${status.clientCredentialsClientId}`]
+        : []),
+    ].join('\n'),
+  );
+  return 0;
+}

@@ -1,0 +1,82 @@
+import {
+  API_KEY_ACCOUNT,
+  CLIENT_SECRET_ACCOUNT,
+  readClientSecrets,
+} from '../../server/desktop/client-credentials-store';
+import type { SecretStore } from '../../server/desktop/secret-store';
+import { resolveEndpoints, type SettingsStore } from '../../server/desktop/settings';
+import { createClientCredentialsTokenSource } from '../../server/eka/token-sources/client-credentials';
+import { EkaError } from '../../server/errors';
+import { createLogger } from '../../server/logging';
+
+export interface ClientCredentialsInput {
+  clientId: string;
+  /** Stored in the keychain; left unchanged when absent. */
+  clientSecret?: string;
+  /** Stored in the keychain; left unchanged when absent. */
+  apiKey?: string;
+}
+
+/** Saves client-credentials: the client id in settings, the secret and API key in the keychain. */
+export async function setClientCredentials(
+  options: { settings: SettingsStore; secretStore: SecretStore },
+  input: ClientCredentialsInput,
+): Promise<void> {
+  const clientId = input.clientId.trim();
+  if (clientId === '') throw new TypeError('The client id is empty');
+  if (input.clientSecret !== undefined) {
+    if (input.clientSecret.trim() === '') throw new TypeError('The client secret is empty');
+    await options.secretStore.set(CLIENT_SECRET_ACCOUNT, input.clientSecret.trim());
+  }
+  if (input.apiKey !== undefined) {
+    if (input.apiKey.trim() === '') throw new TypeError('The API key is empty');
+    await options.secretStore.set(API_KEY_ACCOUNT, input.apiKey.trim());
+  }
+  await options.settings.update({ ccClientId: clientId });
+}
+
+export type CredentialsTestResult =
+  | { ok: true; clientId: string; apiBaseUrl: string }
+  | { ok: false; code: string; message: string };
+
+/**
+ * "Test credentials": performs the real exchange at Eka's token endpoint with
+ * the stored client id, secret and API key (the server's own
+ * client-credentials token source) and reports success or Eka's error.
+ */
+export async function testClientCredentials(options: {
+  settings: SettingsStore;
+  secretStore: SecretStore;
+  fetch?: typeof fetch;
+}): Promise<CredentialsTestResult> {
+  const settings = await options.settings.read();
+  const { apiBaseUrl } = resolveEndpoints(settings);
+  const clientId = settings.ccClientId;
+  const { clientSecret, apiKey } = await readClientSecrets(options.secretStore);
+  if (!clientId || !clientSecret) {
+    return {
+      ok: false,
+      code: 'not-configured',
+      message:
+        'No client credentials saved: run `eka-mcp credentials set --client-id ID --client-secret-stdin`',
+    };
+  }
+  const source = createClientCredentialsTokenSource({
+    apiBaseUrl,
+    clientId,
+    clientSecret,
+    apiKey: apiKey ?? undefined,
+    tokenFlow: 'connect-auth',
+    refreshMarginSeconds: 60,
+    requestTimeoutMs: 15_000,
+    logger: createLogger({ level: 'error' }),
+    fetch: options.fetch,
+  });
+  try {
+    await source.getAccessToken();
+    return { ok: true, clientId, apiBaseUrl };
+  } catch (error) {
+    if (error instanceof EkaError) return { ok: false, code: error.code, message: error.message };
+    return { ok: false, code: 'unexpected', message: error instanceof Error ? error.message : String(error) };
+  }
+}

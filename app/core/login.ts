@@ -1,0 +1,371 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as client from 'openid-client';
+import { DesktopError } from '../../server/desktop/errors';
+import { checkIssuerUrl, discoverProvider } from '../../server/desktop/oidc-config';
+import { withRefreshLock } from '../../server/desktop/refresh-lock';
+import { assertKeychainAvailable, type SecretStore } from '../../server/desktop/secret-store';
+import { type Session, writeSessionRecord } from '../../server/desktop/session';
+import { LoginError } from './login-error';
+import { renderLoginPage } from './login-page';
+
+/** Scopes asked for: identity plus a refresh token that outlives the browser. */
+export const LOGIN_SCOPE = 'openid profile email offline_access';
+export const CALLBACK_PATH = '/callback';
+export const DEFAULT_LOGIN_TIMEOUT_MS = 5 * 60_000;
+
+export interface LoginOptions {
+  issuer: string;
+  /** The desktop app's public client id at the issuer. */
+  clientId: string;
+  secretStore: SecretStore;
+  /** Folder of the refresh lock (the settings folder): the new session is written under it. */
+  lockDir: string;
+  /** Opens the authorization URL in the system browser (or prints it). */
+  openExternal: (url: string) => void | Promise<void>;
+  fetch?: typeof fetch;
+  signal?: AbortSignal;
+  /** Give up (and close the port) after this long without a redirect. Default 5 minutes. */
+  timeoutMs?: number;
+  /** Loopback port to listen on; 0 (default) lets the OS pick a free one. */
+  port?: number;
+  /** Called with the listener's redirect URI once it is listening. */
+  onListening?: (redirectUri: string) => void;
+  now?: () => number;
+}
+
+export interface LoginResult {
+  issuer: string;
+  clientId: string;
+  name?: string;
+  email?: string;
+  expiresAt: number;
+  hasRefreshToken: boolean;
+}
+
+let loginActive = false;
+
+/** Whether a sign-in is waiting for the browser in this process. */
+export function isLoginActive(): boolean {
+  return loginActive;
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (error.code === 'EADDRINUSE') {
+        reject(
+          new LoginError(
+            'port-in-use',
+            `Port ${port} on 127.0.0.1 is already in use: close what uses it or try again`,
+            {
+              cause: error,
+            },
+          ),
+        );
+      } else {
+        reject(
+          new LoginError('listener-failed', `Could not listen on 127.0.0.1: ${error.message}`, {
+            cause: error,
+          }),
+        );
+      }
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, '127.0.0.1');
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+function send(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(html);
+}
+
+function describeTokenError(error: unknown): LoginError {
+  if (error instanceof client.ResponseBodyError) {
+    return new LoginError(
+      'token-exchange-failed',
+      `Eka refused the sign-in code (${error.error}${error.error_description ? `: ${error.error_description}` : ''}): try signing in again`,
+      { cause: error },
+    );
+  }
+  if (error instanceof client.AuthorizationResponseError) {
+    return new LoginError('provider-error', `Eka reported an error: ${error.error}`, { cause: error });
+  }
+  const code = (error as { code?: string }).code ?? '';
+  if (code.startsWith('OAUTH_JWT') || code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
+    return new LoginError(
+      'id-token-invalid',
+      'Eka returned an ID token that failed validation: sign-in refused',
+      {
+        cause: error,
+      },
+    );
+  }
+  if (error instanceof TypeError || code === 'ECONNREFUSED') {
+    return new LoginError(
+      'provider-unreachable',
+      'Could not reach Eka to finish signing in: check your connection',
+      {
+        cause: error,
+      },
+    );
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new LoginError('token-exchange-failed', `Could not finish signing in: ${message}`, { cause: error });
+}
+
+/**
+ * "Sign in with Eka": OAuth 2.0 for native apps (RFC 8252) with the system browser.
+ *
+ * Discovers the provider, listens once on 127.0.0.1 (random port), opens the
+ * authorization URL (PKCE S256, state, nonce, `prompt=consent`,
+ * `offline_access`), checks the redirect's `state` and `iss` (RFC 9207),
+ * exchanges the code, validates the ID token, takes name and email from its
+ * claims or UserInfo, and stores the session in the keychain. Any failure
+ * stores nothing; the port always closes.
+ */
+export async function login(options: LoginOptions): Promise<LoginResult> {
+  if (loginActive) {
+    throw new LoginError(
+      'login-in-progress',
+      'A sign-in is already waiting for the browser: finish or cancel it first',
+    );
+  }
+  loginActive = true;
+  try {
+    return await runLogin(options);
+  } finally {
+    loginActive = false;
+  }
+}
+
+async function runLogin(options: LoginOptions): Promise<LoginResult> {
+  const now = options.now ?? Date.now;
+  if (options.signal?.aborted) throw new LoginError('cancelled', 'Sign-in cancelled');
+  try {
+    checkIssuerUrl(options.issuer);
+  } catch (error) {
+    throw new LoginError('invalid-issuer', (error as Error).message, { cause: error });
+  }
+  // Refuse before the clinician types a password if the session could not be kept.
+  await assertKeychainAvailable(options.secretStore);
+
+  let config: client.Configuration;
+  try {
+    config = await discoverProvider({
+      issuer: options.issuer,
+      clientId: options.clientId,
+      fetch: options.fetch,
+    });
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new LoginError(
+      'provider-unreachable',
+      `Could not reach the Eka sign-in service at ${new URL(options.issuer).origin} (${detail}): check your connection and try again`,
+      { cause: error },
+    );
+  }
+  const metadata = config.serverMetadata();
+
+  const codeVerifier = client.randomPKCECodeVerifier();
+  const codeChallenge = await client.calculatePKCECodeChallenge(codeVerifier);
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+
+  let settle!: { resolve: (value: LoginResult) => void; reject: (error: unknown) => void };
+  let settled = false;
+  const outcome = new Promise<LoginResult>((resolve, reject) => {
+    settle = {
+      resolve: (value) => {
+        settled = true;
+        resolve(value);
+      },
+      reject: (error) => {
+        settled = true;
+        reject(error);
+      },
+    };
+  });
+  outcome.catch(() => undefined);
+  let handled = false;
+  let redirectUri = '';
+
+  const finish = async (res: ServerResponse, url: URL): Promise<void> => {
+    try {
+      const params = url.searchParams;
+      if (params.get('state') !== state) {
+        throw new LoginError(
+          'state-mismatch',
+          'The sign-in reply did not match this sign-in (state check failed): nothing was saved; start again',
+        );
+      }
+      const iss = params.get('iss');
+      if (iss !== null && iss !== metadata.issuer) {
+        throw new LoginError(
+          'issuer-mismatch',
+          `The sign-in reply came from a different issuer (${iss}) than ${metadata.issuer}: nothing was saved`,
+        );
+      }
+      if (iss === null && metadata.authorization_response_iss_parameter_supported) {
+        throw new LoginError(
+          'issuer-mismatch',
+          'The sign-in reply did not name its issuer: nothing was saved',
+        );
+      }
+      const error = params.get('error');
+      if (error === 'access_denied') {
+        throw new LoginError('access-denied', 'Access was not allowed in the browser: nothing was saved');
+      }
+      if (error) {
+        const description = params.get('error_description');
+        throw new LoginError(
+          'provider-error',
+          `Eka reported an error during sign-in (${error}${description ? `: ${description}` : ''})`,
+        );
+      }
+      if (!params.get('code')) {
+        throw new LoginError('provider-error', 'The sign-in reply carried no authorization code');
+      }
+
+      const current = new URL(`${redirectUri}${url.search}`);
+      let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
+      try {
+        tokens = await client.authorizationCodeGrant(config, current, {
+          pkceCodeVerifier: codeVerifier,
+          expectedState: state,
+          expectedNonce: nonce,
+          idTokenExpected: true,
+        });
+      } catch (cause) {
+        throw describeTokenError(cause);
+      }
+      const claims = tokens.claims();
+      if (!claims) throw new LoginError('id-token-invalid', 'Eka returned no ID token: sign-in refused');
+      let name = typeof claims.name === 'string' ? claims.name : undefined;
+      let email = typeof claims.email === 'string' ? claims.email : undefined;
+      if ((!name || !email) && metadata.userinfo_endpoint) {
+        try {
+          const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+          name ??= typeof info.name === 'string' ? info.name : undefined;
+          email ??= typeof info.email === 'string' ? info.email : undefined;
+        } catch {
+          // Name and email are for display only; the session stands without them.
+        }
+      }
+      const at = now();
+      const session: Session = {
+        state: 'signed-in',
+        accessToken: tokens.access_token,
+        refreshToken: tokens.refresh_token,
+        idToken: tokens.id_token,
+        expiresAt: at + (tokens.expiresIn() ?? 300) * 1000,
+        issuer: metadata.issuer,
+        clientId: options.clientId,
+        name,
+        email,
+        signedInAt: at,
+      };
+      await withRefreshLock(options.lockDir, async () => {
+        // A cancel or timeout that came during the exchange wins: store nothing.
+        if (settled) throw new LoginError('cancelled', 'Sign-in cancelled');
+        await writeSessionRecord(options.secretStore, session);
+      });
+      send(res, 200, renderLoginPage('success', `Signed in${name ? ` as ${name}` : ''}.`));
+      settle.resolve({
+        issuer: session.issuer,
+        clientId: session.clientId,
+        name,
+        email,
+        expiresAt: session.expiresAt,
+        hasRefreshToken: Boolean(session.refreshToken),
+      });
+    } catch (error) {
+      const message =
+        error instanceof LoginError || error instanceof DesktopError ? error.message : 'Sign-in failed';
+      send(res, 400, renderLoginPage('failure', message));
+      settle.reject(error);
+    }
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.method !== 'GET' || url.pathname !== CALLBACK_PATH) {
+      send(res, 404, renderLoginPage('failure', 'Not found.'));
+      return;
+    }
+    if (handled) {
+      send(
+        res,
+        409,
+        renderLoginPage('ignored', 'This sign-in already received its reply; this one was ignored.'),
+      );
+      return;
+    }
+    handled = true;
+    void finish(res, url);
+  });
+  server.keepAliveTimeout = 1000;
+
+  const port = await listen(server, options.port ?? 0);
+  redirectUri = `http://127.0.0.1:${port}${CALLBACK_PATH}`;
+
+  let timer: NodeJS.Timeout | undefined;
+  const onAbort = () => settle.reject(new LoginError('cancelled', 'Sign-in cancelled'));
+  try {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
+    timer = setTimeout(() => {
+      if (!handled) {
+        handled = true;
+        settle.reject(
+          new LoginError(
+            'timeout',
+            `No sign-in reply from the browser within ${Math.round(timeoutMs / 1000)} s: sign-in stopped; start again`,
+          ),
+        );
+      }
+    }, timeoutMs);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    options.onListening?.(redirectUri);
+
+    const authorizationUrl = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: LOGIN_SCOPE,
+      response_type: 'code',
+      code_challenge: codeChallenge,
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+      prompt: 'consent',
+    });
+    try {
+      await options.openExternal(authorizationUrl.href);
+    } catch (cause) {
+      throw new LoginError('browser-failed', 'Could not open the browser for sign-in', { cause });
+    }
+    return await outcome;
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+    await close(server);
+  }
+}

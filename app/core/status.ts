@@ -1,0 +1,48 @@
+import type { SecretStore } from '../../server/desktop/secret-store';
+import { readSessionRecord } from '../../server/desktop/session';
+import { resolveEndpoints, type SettingsStore } from '../../server/desktop/settings';
+
+/** What the tray, `eka-mcp status` and `doctor` show about the sign-in. */
+export interface SignInStatus {
+  mode: 'oidc' | 'client-credentials' | 'open';
+  environment: 'production' | 'development' | 'sandbox';
+  issuer: string;
+  apiBaseUrl: string;
+  signedIn: boolean;
+  name: string | null;
+  email: string | null;
+  /** Access-token expiry, ISO 8601. */
+  tokenExpiresAt: string | null;
+  lastRefreshAt: string | null;
+  /** The last refresh problem or the reason the session ended. */
+  lastError: string | null;
+  /** Client id of client-credentials mode, when set. */
+  clientCredentialsClientId: string | null;
+}
+
+const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+
+/** Reads settings and the keychain session into one status; never returns a token. */
+export async function getStatus(options: {
+  settings: SettingsStore;
+  secretStore: SecretStore;
+}): Promise<SignInStatus> {
+  const settings = await options.settings.read();
+  const endpoints = resolveEndpoints(settings);
+  const record = await readSessionRecord(options.secretStore);
+  const signedIn = record?.state === 'signed-in';
+  return {
+    mode: settings.mode,
+    environment: settings.environment,
+    issuer: signedIn ? record.issuer : endpoints.issuer,
+    apiBaseUrl: endpoints.apiBaseUrl,
+    signedIn,
+    name: record?.name ?? null,
+    email: record?.email ?? null,
+    tokenExpiresAt: signedIn ? iso(record.expiresAt) : null,
+    lastRefreshAt: signedIn ? iso(record.lastRefreshAt) : null,
+    lastError:
+      record === null ? null : record.state === 'signed-in' ? (record.lastError ?? null) : record.reason,
+    clientCredentialsClientId: settings.ccClientId ?? null,
+  };
+}

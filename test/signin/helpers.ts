@@ -1,0 +1,162 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const cliBundle = join(root, 'dist/cli/eka-mcp.mjs');
+export const serverBundle = join(root, 'dist/server/eka-mcp-server.mjs');
+
+/** A throwaway settings folder and keychain service for one test. */
+export interface Isolation {
+  home: string;
+  service: string;
+  env: NodeJS.ProcessEnv;
+  cleanup(): void;
+}
+
+/** A temp `EKA_MCP_HOME` and a unique `EKA_MCP_KEYCHAIN_SERVICE`. */
+export function isolate(): Isolation {
+  const home = mkdtempSync(join(tmpdir(), 'eka-signin-'));
+  const service = `Eka MCP Test ${randomUUID()}`;
+  return {
+    home,
+    service,
+    env: { ...process.env, EKA_MCP_HOME: home, EKA_MCP_KEYCHAIN_SERVICE: service },
+    cleanup: () => rmSync(home, { recursive: true, force: true }),
+  };
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the bundled CLI to completion. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliBundle, ...args], { env, cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** A running `eka-mcp login --no-browser`: the URL line it printed, and its end. */
+export interface LoginProcess {
+  child: ChildProcessWithoutNullStreams;
+  url: Promise<string>;
+  done: Promise<CliResult>;
+}
+
+/** Starts `eka-mcp login ... --no-browser` and resolves its first stdout line. */
+export function startCliLogin(args: string[], env: NodeJS.ProcessEnv): LoginProcess {
+  const child = spawn(process.execPath, [cliBundle, 'login', '--no-browser', ...args], { env, cwd: root });
+  let stdout = '';
+  let stderr = '';
+  let resolveUrl!: (url: string) => void;
+  let rejectUrl!: (error: Error) => void;
+  const url = new Promise<string>((resolve, reject) => {
+    resolveUrl = resolve;
+    rejectUrl = reject;
+  });
+  child.stdout.on('data', (d) => {
+    stdout += d;
+    const newline = stdout.indexOf('\n');
+    if (newline >= 0) resolveUrl(stdout.slice(0, newline));
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const done = new Promise<CliResult>((resolve) => {
+    child.on('close', (code) => {
+      rejectUrl(new Error(`login exited (${code}) before printing a URL: ${stderr}`));
+      resolve({ code, stdout, stderr });
+    });
+  });
+  return { child, url, done };
+}
+
+/** Launches the system Chromium headless, as the project's tests do. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Signs in on the sandbox's login page and allows access on its consent page. */
+export async function signInOnSandbox(
+  page: Page,
+  authorizationUrl: string,
+  clinician: { username: string; password: string },
+  consent: 'Allow' | 'Cancel' = 'Allow',
+): Promise<void> {
+  await page.goto(authorizationUrl);
+  await page.getByLabel('Username').fill(clinician.username);
+  await page.getByLabel('Password').fill(clinician.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: consent }).click();
+}
+
+/** Every file under `dir`, recursively, with its content. */
+export function filesUnder(dir: string): { path: string; content: string }[] {
+  const out: { path: string; content: string }[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...filesUnder(path));
+    else out.push({ path, content: readFileSync(path, 'utf8') });
+  }
+  return out;
+}
+
+/** Whether something accepts TCP connections at `url` (the login listener after it should have closed). */
+export async function isListening(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    await response.body?.cancel();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Signs the isolated profile in through `eka-mcp login --no-browser` and Chromium; returns the CLI's result. */
+export async function signInWithCli(
+  browser: Browser,
+  sandbox: { issuer: string; apiBaseUrl: string; clinician: { username: string; password: string } },
+  env: NodeJS.ProcessEnv,
+): Promise<CliResult> {
+  const login = startCliLogin(
+    ['--env', 'sandbox', '--issuer', sandbox.issuer, '--api-base-url', sandbox.apiBaseUrl],
+    env,
+  );
+  const page = await browser.newPage();
+  try {
+    await signInOnSandbox(page, await login.url, sandbox.clinician);
+    return await login.done;
+  } finally {
+    await page.close();
+  }
+}

@@ -1,0 +1,236 @@
+import { createServer, type Server } from 'node:net';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isLoginActive, login } from '../../app/core/login';
+import { LoginError } from '../../app/core/login-error';
+import { createKeytarSecretStore } from '../../server/desktop/secret-store';
+import { readSessionRecord } from '../../server/desktop/session';
+import { startSandbox } from '../sandbox/index';
+import type { Sandbox } from '../sandbox/types';
+import { isListening, isolate, launchChromium, signInOnSandbox } from './helpers';
+import { clearService } from './keychain';
+
+/** Starts a core login whose "browser" is the test; resolves the authorization URL. */
+function startLogin(sandbox: Sandbox, extra: Partial<Parameters<typeof login>[0]> = {}) {
+  const iso = isolate();
+  const store = createKeytarSecretStore(iso.service);
+  let resolveUrl!: (url: URL) => void;
+  const authorizationUrl = new Promise<URL>((resolve) => {
+    resolveUrl = resolve;
+  });
+  const outcome = login({
+    issuer: sandbox.issuer,
+    clientId: sandbox.clients.desktop.client_id,
+    secretStore: store,
+    lockDir: iso.home,
+    openExternal: (url) => resolveUrl(new URL(url)),
+    timeoutMs: 30_000,
+    ...extra,
+  });
+  outcome.catch(() => undefined);
+  return {
+    iso,
+    store,
+    authorizationUrl,
+    outcome,
+    async redirectUri() {
+      return (await authorizationUrl).searchParams.get('redirect_uri') ?? '';
+    },
+    async cleanup() {
+      await clearService(iso.service);
+      iso.cleanup();
+    },
+  };
+}
+
+async function expectLoginError(outcome: Promise<unknown>, code: string, message: RegExp): Promise<void> {
+  const error = await outcome.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(LoginError);
+  expect((error as LoginError).code).toBe(code);
+  expect((error as LoginError).message).toMatch(message);
+}
+
+describe('sign-in refuses attacks and survives faults', () => {
+  let sandbox: Sandbox;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+  });
+
+  it('rejects a redirect with a tampered state, stores nothing, closes the port', async () => {
+    const run = startLogin(sandbox);
+    try {
+      const url = await run.authorizationUrl;
+      const reply = new URL(await run.redirectUri());
+      reply.searchParams.set('code', 'forged-code');
+      reply.searchParams.set('state', `${url.searchParams.get('state')}x`);
+      reply.searchParams.set('iss', sandbox.issuer);
+      const page = await fetch(reply);
+      expect(page.status).toBe(400);
+      expect(await page.text()).toContain('state check failed');
+      await expectLoginError(run.outcome, 'state-mismatch', /nothing was saved/);
+      expect(await readSessionRecord(run.store)).toBeNull();
+      expect(await isListening(reply.href)).toBe(false);
+    } finally {
+      await run.cleanup();
+    }
+  });
+
+  it('rejects a redirect from the wrong issuer (RFC 9207), stores nothing, closes the port', async () => {
+    const run = startLogin(sandbox);
+    try {
+      const url = await run.authorizationUrl;
+      const reply = new URL(await run.redirectUri());
+      reply.searchParams.set('code', 'some-code');
+      reply.searchParams.set('state', url.searchParams.get('state') ?? '');
+      reply.searchParams.set('iss', 'https://attacker.example');
+      await (await fetch(reply)).text();
+      await expectLoginError(run.outcome, 'issuer-mismatch', /different issuer/);
+      expect(await readSessionRecord(run.store)).toBeNull();
+      expect(await isListening(reply.href)).toBe(false);
+    } finally {
+      await run.cleanup();
+    }
+  });
+
+  it('reports access_denied when the clinician cancels on the consent page', async () => {
+    const run = startLogin(sandbox);
+    try {
+      const url = await run.authorizationUrl;
+      const page = await browser.newPage();
+      await signInOnSandbox(page, url.href, sandbox.clinician, 'Cancel');
+      await expect.poll(() => page.textContent('h1')).toBe('Sign-in did not complete');
+      expect(await page.textContent('main')).toContain('Access was not allowed');
+      await page.close();
+      await expectLoginError(run.outcome, 'access-denied', /not allowed/);
+      expect(await readSessionRecord(run.store)).toBeNull();
+      expect(await isListening(await run.redirectUri())).toBe(false);
+    } finally {
+      await run.cleanup();
+    }
+  });
+
+  it('uses the first redirect and ignores a second one', async () => {
+    const run = startLogin(sandbox);
+    try {
+      const url = await run.authorizationUrl;
+      const redirectUri = await run.redirectUri();
+      const page = await browser.newPage();
+      // Keep the real redirect away from the listener so the test can deliver it twice at once.
+      let captured!: (url: string) => void;
+      const redirect = new Promise<string>((resolve) => {
+        captured = resolve;
+      });
+      await page.route(`${redirectUri}**`, async (route) => {
+        captured(route.request().url());
+        await route.fulfill({ status: 204, body: '' });
+      });
+      await signInOnSandbox(page, url.href, sandbox.clinician);
+      const replyUrl = await redirect;
+      await page.close();
+      const [first, second] = await Promise.all([fetch(replyUrl), fetch(replyUrl)]);
+      const statuses = [first.status, second.status].sort();
+      expect(statuses).toEqual([200, 409]);
+      const ignored = first.status === 409 ? first : second;
+      expect(await ignored.text()).toContain('already finished');
+      const result = await run.outcome;
+      expect(result.name).toBe(sandbox.clinician.name);
+      expect(result.email).toBe(sandbox.clinician.email);
+      const record = await readSessionRecord(run.store);
+      expect(record?.state).toBe('signed-in');
+      expect(sandbox.oidc.stats().grantErrors).toBe(0);
+      expect(await isListening(redirectUri)).toBe(false);
+    } finally {
+      await run.cleanup();
+    }
+  });
+
+  it('stops after the timeout without a redirect and closes the port', async () => {
+    const run = startLogin(sandbox, { timeoutMs: 1500 });
+    try {
+      const redirectUri = await run.redirectUri();
+      await expectLoginError(run.outcome, 'timeout', /No sign-in reply from the browser within 2 s/);
+      expect(await readSessionRecord(run.store)).toBeNull();
+      expect(await isListening(redirectUri)).toBe(false);
+      expect(isLoginActive()).toBe(false);
+    } finally {
+      await run.cleanup();
+    }
+  });
+
+  it('refuses a second sign-in while one is waiting, and cancels on abort', async () => {
+    const controller = new AbortController();
+    const run = startLogin(sandbox, { signal: controller.signal });
+    const second = startLogin(sandbox);
+    try {
+      const redirectUri = await run.redirectUri();
+      await expectLoginError(second.outcome, 'login-in-progress', /already waiting/);
+      controller.abort();
+      await expectLoginError(run.outcome, 'cancelled', /cancelled/);
+      expect(await isListening(redirectUri)).toBe(false);
+      expect(await readSessionRecord(run.store)).toBeNull();
+    } finally {
+      await run.cleanup();
+      await second.cleanup();
+    }
+  });
+
+  it('reports a port already in use', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const run = startLogin(sandbox, { port });
+    try {
+      await expectLoginError(
+        run.outcome,
+        'port-in-use',
+        new RegExp(`Port ${port} on 127.0.0.1 is already in use`),
+      );
+      expect(await readSessionRecord(run.store)).toBeNull();
+      expect(isLoginActive()).toBe(false);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+      await run.cleanup();
+    }
+  });
+
+  it('reports a provider that is down, without opening a port or the browser', async () => {
+    const closed: Server = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve));
+    let opened = false;
+    const run = startLogin(sandbox, {
+      issuer: `http://127.0.0.1:${port}`,
+      openExternal: () => {
+        opened = true;
+      },
+    });
+    try {
+      await expectLoginError(run.outcome, 'provider-unreachable', /Could not reach the Eka sign-in service/);
+      expect(opened).toBe(false);
+      expect(await readSessionRecord(run.store)).toBeNull();
+    } finally {
+      await run.cleanup();
+    }
+  });
+
+  it('refuses a plain-http issuer that is not on this machine', async () => {
+    const run = startLogin(sandbox, { issuer: 'http://accounts.example.com' });
+    try {
+      await expectLoginError(run.outcome, 'invalid-issuer', /must use https/);
+    } finally {
+      await run.cleanup();
+    }
+  });
+});
