@@ -1,0 +1,35 @@
+/**
+ * Reads `.env`, `.env.development` and `.env.production` (and `.env.<env>` for
+ * any environment name) from a folder, the way users of Eka's SDK already
+ * keep their settings. Real environment variables always win.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'dotenv';
+
+export type EnvMap = Record<string, string | undefined>;
+
+function readEnvFile(path: string): EnvMap {
+  try {
+    return parse(readFileSync(path));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw error;
+  }
+}
+
+/**
+ * Merges the `.env` files in `cwd` under `env`: `.env` first, then
+ * `.env.<name>` where the name comes from `envName`, `EKA_ENV` or `.env`'s own
+ * `EKA_ENV`; values from `env` override both.
+ */
+export function loadEnvFiles(cwd: string, env: EnvMap, envName?: string): EnvMap {
+  const base = readEnvFile(join(cwd, '.env'));
+  const name = envName ?? env.EKA_ENV ?? base.EKA_ENV;
+  const specific = name && /^[a-z0-9-]+$/i.test(name) ? readEnvFile(join(cwd, `.env.${name}`)) : {};
+  const merged: EnvMap = { ...base, ...specific };
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined) merged[key] = value;
+  }
+  return merged;
+}

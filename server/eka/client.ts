@@ -1,0 +1,303 @@
+/**
+ * The Eka API client every tool uses: `fetch` with a timeout, the token
+ * source's bearer token and `client-id` header, retries with backoff for
+ * idempotent calls (429 honouring Retry-After, 502, 503, network errors), one
+ * invalidate-and-retry on 401, and Eka's failures mapped to `EkaApiError` /
+ * `EkaAuthError` codes with messages a clinician can act on.
+ */
+import { EkaApiError, EkaAuthError } from '../errors';
+import type { Logger } from '../logging';
+import type { TokenSource } from './token-source';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface EkaRequest {
+  method: HttpMethod;
+  /** Path under the API base, starting with `/`. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Safe to repeat; defaults to true for GET, PUT and DELETE. */
+  idempotent?: boolean;
+  /** Message for a 404, e.g. "No patient with that id". */
+  notFoundMessage?: string;
+  /** Cancels the call (the MCP client gave up). */
+  signal?: AbortSignal;
+}
+
+export interface EkaClientOptions {
+  baseUrl: string;
+  tokenSource: TokenSource;
+  logger: Logger;
+  fetch?: typeof fetch;
+  timeoutMs: number;
+  maxRetries: number;
+  retryBaseMs: number;
+  maxRetryWaitMs: number;
+}
+
+interface Attempt {
+  response: Response;
+  text: string;
+}
+
+const RETRYABLE_STATUS = new Set([429, 502, 503]);
+
+/** Parses a Retry-After header (seconds or an HTTP date) into seconds. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, (date - now) / 1000);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Eka's own explanation from an error body, shortened, when it has one. */
+function upstreamMessage(text: string): string | undefined {
+  if (!text) return undefined;
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    const candidate = body.message ?? body.error_description ?? body.detail ?? body.error;
+    if (typeof candidate === 'string' && candidate.trim()) return candidate.trim().slice(0, 300);
+    if (candidate && typeof candidate === 'object') {
+      const nested = (candidate as Record<string, unknown>).message;
+      if (typeof nested === 'string' && nested.trim()) return nested.trim().slice(0, 300);
+    }
+  } catch {
+    // Not JSON: no message worth repeating.
+  }
+  return undefined;
+}
+
+function authMessage(kind: TokenSource['kind']): EkaAuthError {
+  switch (kind) {
+    case 'open':
+      return new EkaAuthError(
+        'auth_required',
+        'Eka needs a signed-in account for this, but this server runs in open mode without sign-in: open Eka MCP and sign in with Eka, or configure client credentials.',
+      );
+    case 'client-credentials':
+      return new EkaAuthError(
+        'token_rejected',
+        'Eka rejected the access token issued for these client credentials: check that the client is enabled for this API, then try again.',
+      );
+    case 'caller':
+      return new EkaAuthError(
+        'token_rejected',
+        'Your Eka token was rejected: sign in again in your MCP client.',
+      );
+    default:
+      return new EkaAuthError(
+        'session_expired',
+        'Your Eka session has expired: open Eka MCP and sign in again.',
+      );
+  }
+}
+
+/** Talks to the Eka API with retries, timeouts and mapped errors. */
+export class EkaClient {
+  readonly #options: EkaClientOptions;
+  readonly #fetch: typeof fetch;
+  readonly #base: string;
+
+  constructor(options: EkaClientOptions) {
+    this.#options = options;
+    this.#fetch = options.fetch ?? fetch;
+    this.#base = options.baseUrl.replace(/\/+$/, '');
+  }
+
+  /** The full URL for a path and query (exported for tools that link to Eka). */
+  url(path: string, query?: EkaRequest['query']): string {
+    const url = new URL(`${this.#base}${path}`);
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return url.toString();
+  }
+
+  /** Sends a request and returns the parsed JSON body (`{}` for an empty 2xx). */
+  async request<T = unknown>(req: EkaRequest): Promise<T> {
+    const { text } = await this.#send(req);
+    if (!text.trim()) return {} as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      throw new EkaApiError(
+        'malformed_response',
+        'Eka sent a reply that could not be read: try again in a moment, and contact Eka support if it keeps happening.',
+        { cause: error },
+      );
+    }
+  }
+
+  async #send(req: EkaRequest): Promise<Attempt> {
+    const { tokenSource, logger, maxRetries, maxRetryWaitMs } = this.#options;
+    const idempotent =
+      req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
+    let token = await tokenSource.getAccessToken();
+    let refreshed = false;
+    let attempt = 0;
+    for (;;) {
+      let result: Attempt;
+      try {
+        result = await this.#once(req, token);
+      } catch (error) {
+        if (
+          error instanceof EkaApiError &&
+          error.code === 'network_error' &&
+          idempotent &&
+          attempt < maxRetries
+        ) {
+          const wait = this.#backoff(attempt);
+          logger.debug('Eka unreachable; retrying', { path: req.path, attempt: attempt + 1, waitMs: wait });
+          attempt += 1;
+          await sleep(wait, req.signal);
+          continue;
+        }
+        throw error;
+      }
+      const { response } = result;
+      logger.debug('Eka call', { method: req.method, path: req.path, status: response.status });
+      if (response.ok) return result;
+
+      if (response.status === 401) {
+        if (token && !refreshed) {
+          refreshed = true;
+          await tokenSource.invalidate(token);
+          token = await tokenSource.getAccessToken();
+          continue;
+        }
+        throw authMessage(tokenSource.kind);
+      }
+
+      if (RETRYABLE_STATUS.has(response.status)) {
+        const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+        const wait = retryAfter !== undefined ? retryAfter * 1000 : this.#backoff(attempt);
+        if (idempotent && attempt < maxRetries && wait <= maxRetryWaitMs) {
+          logger.debug('Eka busy; retrying', {
+            path: req.path,
+            status: response.status,
+            waitMs: Math.round(wait),
+          });
+          attempt += 1;
+          await sleep(wait, req.signal);
+          continue;
+        }
+        throw this.#statusError(req, response.status, result.text, retryAfter);
+      }
+      throw this.#statusError(req, response.status, result.text, undefined);
+    }
+  }
+
+  #backoff(attempt: number): number {
+    const base = this.#options.retryBaseMs * 2 ** attempt;
+    return Math.round(base / 2 + Math.random() * (base / 2));
+  }
+
+  async #once(req: EkaRequest, token: string | null): Promise<Attempt> {
+    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const clientId = this.#options.tokenSource.clientId();
+    if (clientId) headers['client-id'] = clientId;
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(req.body);
+    }
+    const timeout = AbortSignal.timeout(this.#options.timeoutMs);
+    const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
+    try {
+      const response = await this.#fetch(this.url(req.path, req.query), {
+        method: req.method,
+        headers,
+        body,
+        signal,
+      });
+      const text = await response.text();
+      return { response, text };
+    } catch (error) {
+      if (timeout.aborted) {
+        throw new EkaApiError(
+          'timeout',
+          `Eka did not answer within ${Math.round(this.#options.timeoutMs / 1000)} s: try again in a moment.`,
+          { cause: error },
+        );
+      }
+      if (req.signal?.aborted) throw error;
+      throw new EkaApiError(
+        'network_error',
+        'Could not reach Eka: check the internet connection and try again.',
+        { cause: error },
+      );
+    }
+  }
+
+  #statusError(
+    req: EkaRequest,
+    status: number,
+    text: string,
+    retryAfter: number | undefined,
+  ): EkaApiError | EkaAuthError {
+    const detail = upstreamMessage(text);
+    const suffix = detail ? ` Eka said: "${detail}"` : '';
+    switch (status) {
+      case 400:
+      case 422:
+        return new EkaApiError('bad_request', `Eka rejected the request as invalid.${suffix}`, { status });
+      case 403:
+        return new EkaAuthError(
+          'forbidden',
+          `Your Eka account is not allowed to do this: ask the clinic administrator for access.${suffix}`,
+          { cause: new Error(`HTTP ${status}`) },
+        );
+      case 404:
+        return new EkaApiError(
+          'not_found',
+          `${req.notFoundMessage ?? 'Eka found nothing at that id'}.${suffix}`,
+          { status },
+        );
+      case 409:
+        return new EkaApiError('conflict', `Eka reports a conflict with existing data.${suffix}`, { status });
+      case 429: {
+        const when = retryAfter !== undefined ? ` in about ${Math.ceil(retryAfter)} s` : ' in a moment';
+        return new EkaApiError('rate_limited', `Eka is receiving too many requests: try again${when}.`, {
+          status,
+          retryAfterSeconds: retryAfter,
+        });
+      }
+      case 502:
+      case 503:
+      case 504:
+        return new EkaApiError(
+          'upstream_unavailable',
+          'Eka is temporarily unavailable: try again in a moment.',
+          {
+            status,
+          },
+        );
+      default:
+        return new EkaApiError(
+          'upstream_error',
+          `Eka could not complete the request (HTTP ${status}): try again, and contact Eka support if it keeps happening.`,
+          { status },
+        );
+    }
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * `eka-mcp-server`: the Eka MCP server as MCP clients start it. Reads flags,
+ * the environment and `.env` files, picks the token source for the mode and
+ * serves over stdio (default) or HTTP. stdout carries JSON-RPC only: every
+ * log, warning, startup error and crash report goes to stderr.
+ */
+import { loadServerConfig, SERVER_USAGE, type ServerConfig } from './config/server-config';
+import { isEkaError } from './errors';
+import { createLogger, type Logger, redactText } from './logging';
+
+/** Reroutes console output to stderr so no library can write to the protocol stream. */
+function guardStdout(): void {
+  const toStderr = (...args: unknown[]) => {
+    process.stderr.write(
+      `${redactText(args.map((a) => (typeof a === 'string' ? a : safeInspect(a))).join(' '))}\n`,
+    );
+  };
+  console.log = toStderr;
+  console.info = toStderr;
+  console.debug = toStderr;
+  console.warn = toStderr;
+  console.trace = toStderr;
+}
+
+function safeInspect(value: unknown): string {
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`eka-mcp-server: ${redactText(message)}\n`);
+  process.exit(code);
+}
+
+let logger: Logger | undefined;
+
+function installCrashHandlers(): void {
+  process.on('uncaughtException', (error) => {
+    if (logger) logger.error('Unexpected error; the server keeps running', { error });
+    else process.stderr.write(`eka-mcp-server: unexpected error: ${redactText(String(error))}\n`);
+  });
+  process.on('unhandledRejection', (reason) => {
+    if (logger) logger.error('Unhandled rejection; the server keeps running', { error: reason });
+    else process.stderr.write(`eka-mcp-server: unhandled rejection: ${redactText(String(reason))}\n`);
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      void (logger?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+    });
+  }
+}
+
+async function runStdio(config: ServerConfig, log: Logger): Promise<void> {
+  const [{ createTokenSource }, { createServer }, { startStdioServer }] = await Promise.all([
+    import('./eka/token-sources/index'),
+    import('./create-server'),
+    import('./transports/stdio'),
+  ]);
+  const tokenSource = await createTokenSource(config, log);
+  const server = createServer({ config, tokenSource, logger: log });
+  const { closed } = await startStdioServer(server, log);
+  log.info('Eka MCP server ready on stdio', { mode: config.mode, env: config.env, api: config.apiBaseUrl });
+  await closed;
+  log.debug('stdin closed; shutting down');
+  await log.close();
+  process.exit(0);
+}
+
+async function main(): Promise<void> {
+  guardStdout();
+  installCrashHandlers();
+  let loaded: Awaited<ReturnType<typeof loadServerConfig>>;
+  try {
+    loaded = await loadServerConfig({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
+  } catch (error) {
+    fail(isEkaError(error) ? error.message : `cannot read the settings: ${(error as Error).message}`);
+  }
+  if (loaded.help || !loaded.config) {
+    process.stderr.write(SERVER_USAGE);
+    process.exit(0);
+  }
+  const config = loaded.config;
+  logger = createLogger({ level: config.logLevel, file: config.logFile });
+  if (config.mode === 'open') {
+    logger.warn(
+      'Running in open mode: no authentication, Eka calls carry no token (development and internal use)',
+    );
+  }
+  if (config.transport === 'http') {
+    fail('HTTP transport not available yet: run with --transport stdio.');
+  }
+  try {
+    await runStdio(config, logger);
+  } catch (error) {
+    logger.error('The server could not start', { error });
+    await logger.close();
+    fail(isEkaError(error) ? error.message : 'the server could not start; see the log above.');
+  }
+}
+
+void main();

@@ -1,0 +1,53 @@
+/**
+ * Indian Standard Time helpers: tools speak IST calendar dates (YYYY-MM-DD)
+ * and epoch seconds; Eka's slot times are IST (+05:30).
+ */
+
+const IST_OFFSET_MS = 5.5 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Today's IST date as YYYY-MM-DD. */
+export function todayIst(nowMs = Date.now()): string {
+  return new Date(nowMs + IST_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** Whether `value` is a real calendar date written YYYY-MM-DD. */
+export function isIsoDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/** `date` plus `days` calendar days (YYYY-MM-DD in, YYYY-MM-DD out). */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (both YYYY-MM-DD). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/** The IST calendar date of an epoch-seconds instant. */
+export function istDateOf(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000 + IST_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** An epoch-seconds instant as ISO 8601 with the +05:30 offset, e.g. 2026-01-05T10:30:00+05:30. */
+export function toIstIso(epochSeconds: number): string {
+  return `${new Date(epochSeconds * 1000 + IST_OFFSET_MS).toISOString().slice(0, 19)}+05:30`;
+}
+
+/** Reads a time Eka sent (epoch seconds, epoch ms, or an ISO string) as epoch seconds; `undefined` if unreadable. */
+export function toEpochSeconds(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    return value > 1e11 ? Math.round(value / 1000) : Math.round(value);
+  }
+  if (typeof value === 'string' && value.trim()) {
+    if (/^\d+$/.test(value.trim())) return toEpochSeconds(Number(value.trim()));
+    const text = /[zZ]|[+-]\d{2}:?\d{2}$/.test(value) ? value : `${value}+05:30`;
+    const ms = Date.parse(text);
+    return Number.isNaN(ms) ? undefined : Math.round(ms / 1000);
+  }
+  return undefined;
+}
