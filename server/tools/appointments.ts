@@ -70,7 +70,7 @@ async function nearestFree(
     .sort((a, b) => a.start_time - b.start_time);
 }
 
-function pageInfo(raw: unknown, pageNo: number, count: number): { next_page: number | null } {
+function pageInfo(raw: unknown, pageNo: number): { next_page: number | null } {
   const r = obj(raw);
   const meta = obj(r.currPageMeta ?? r.page ?? r.pagination);
   const next = r.next_page ?? r.nextPage ?? meta.nextPage ?? meta.next_page;
@@ -78,7 +78,7 @@ function pageInfo(raw: unknown, pageNo: number, count: number): { next_page: num
   if (next === null || next === false) return { next_page: null };
   const hasMore = r.has_more ?? r.hasMore ?? meta.has_more;
   if (typeof hasMore === 'boolean') return { next_page: hasMore ? pageNo + 1 : null };
-  return { next_page: count > 0 && count >= 20 ? pageNo + 1 : null };
+  return { next_page: null };
 }
 
 function listText(appointments: Appointment[], next: number | null, tool: string): string {
@@ -332,12 +332,14 @@ export function registerAppointmentTools(server: McpServer, deps: ToolDeps): voi
     {
       title: 'Appointments by date',
       description:
-        "The practice's appointments in an IST date range (default: today), optionally for one doctor or clinic. Paginated: when next_page is set, call again with page_no = next_page.",
+        "The practice's appointments in an IST date range (default: today; at most 10 days per call), optionally for one doctor or clinic. Paginated: when next_page is set, call again with page_no = next_page.",
       inputSchema: {
         doctor_id: doctorIdField.optional(),
         clinic_id: clinicIdField.optional(),
         start_date: dateField.optional().describe('First date, YYYY-MM-DD in IST (default today).'),
-        end_date: dateField.optional().describe('Last date, YYYY-MM-DD in IST (default start_date).'),
+        end_date: dateField
+          .optional()
+          .describe('Last date, YYYY-MM-DD in IST (default start_date); at most 10 days after start_date.'),
         page_no: z
           .number()
           .int()
@@ -352,7 +354,7 @@ export function registerAppointmentTools(server: McpServer, deps: ToolDeps): voi
       runTool('show_appointments_basic', deps, async () => {
         const from = start_date ?? todayIst(deps.now());
         const to = end_date ?? from;
-        checkRange(from, to, 31);
+        checkRange(from, to, 10);
         const raw = await client.request({
           method: 'GET',
           path: '/dr/v1/appointment',
@@ -360,7 +362,7 @@ export function registerAppointmentTools(server: McpServer, deps: ToolDeps): voi
           signal: extra.signal,
         });
         const appointments = appointmentList(raw);
-        const { next_page } = pageInfo(raw, page_no, appointments.length);
+        const { next_page } = pageInfo(raw, page_no);
         return toolResult(
           { appointments, page_no, next_page },
           listText(appointments, next_page, 'show_appointments_basic'),
@@ -373,7 +375,7 @@ export function registerAppointmentTools(server: McpServer, deps: ToolDeps): voi
     {
       title: "A patient's appointments",
       description:
-        "One patient's appointments (past and upcoming), optionally limited to an IST date range. Paginated: when next_page is set, call again with page_no = next_page.",
+        "One patient's appointments (past and upcoming), optionally limited to an IST date range of at most 10 days (give start_date for the 10 days from it). Paginated: when next_page is set, call again with page_no = next_page.",
       inputSchema: {
         patient_id: idField('patient_id').describe('Eka patient id, from search_patients.'),
         start_date: dateField.optional().describe('First date, YYYY-MM-DD in IST (optional).'),
@@ -390,17 +392,18 @@ export function registerAppointmentTools(server: McpServer, deps: ToolDeps): voi
     },
     async ({ patient_id, start_date, end_date, page_no }, extra) =>
       runTool('get_patient_appointments_basic', deps, async () => {
-        if (start_date && end_date && daysBetween(start_date, end_date) < 0) {
-          throw new EkaInputError(`end_date ${end_date} is before start_date ${start_date}.`);
-        }
+        // Eka wants both ends of a range (at most 10 days) or neither.
+        const from = start_date ?? (end_date ? addDays(end_date, -9) : undefined);
+        const to = end_date ?? (start_date ? addDays(start_date, 9) : undefined);
+        if (from && to) checkRange(from, to, 10);
         const raw = await client.request({
           method: 'GET',
           path: '/dr/v1/appointment',
-          query: { patient_id, start_date, end_date, page_no },
+          query: { patient_id, start_date: from, end_date: to, page_no },
           signal: extra.signal,
         });
         const appointments = appointmentList(raw);
-        const { next_page } = pageInfo(raw, page_no, appointments.length);
+        const { next_page } = pageInfo(raw, page_no);
         return toolResult(
           { appointments, page_no, next_page },
           listText(appointments, next_page, 'get_patient_appointments_basic'),

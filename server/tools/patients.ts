@@ -58,6 +58,20 @@ function listOf(raw: unknown): unknown[] {
   return arr(r.data ?? r.profiles ?? r.patients ?? r.results ?? obj(r.data).profiles);
 }
 
+const addressField = z
+  .object({
+    line1: z.string().trim().max(200).optional().describe('House, street and area.'),
+    city: z.string().trim().max(100).optional(),
+    state: z.string().trim().max(100).optional(),
+    pincode: z
+      .string()
+      .trim()
+      .regex(/^\d{6}$/, 'pincode must be the six-digit Indian PIN code, e.g. 560001.')
+      .optional()
+      .describe('Six-digit PIN code.'),
+  })
+  .describe('Postal address: line1, city, state, pincode (all optional).');
+
 const messageSchema = { patient_id: z.string(), message: z.string() };
 
 /** Registers search_patients, get_comprehensive_patient_profile, add_patient, list_patients, update_patient, archive_patient and get_patient_by_mobile. */
@@ -187,7 +201,7 @@ export function registerPatientTools(server: McpServer, deps: ToolDeps): void {
           .email('email must be a valid address such as name@example.com.')
           .optional()
           .describe('Email address (optional).'),
-        address: z.string().trim().max(300).optional().describe('Postal address (optional).'),
+        address: addressField.optional(),
       },
       outputSchema: { patient_id: z.string(), name: z.string() },
       annotations: {
@@ -323,7 +337,7 @@ export function registerPatientTools(server: McpServer, deps: ToolDeps): void {
           .email('email must be a valid address such as name@example.com.')
           .optional()
           .describe('New email address.'),
-        address: z.string().trim().max(300).optional().describe('New postal address.'),
+        address: addressField.optional(),
       },
       outputSchema: messageSchema,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
