@@ -84,7 +84,7 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
   }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch (cause) {
     throw new ClientConfigError(
       'unparseable',
