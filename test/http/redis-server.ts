@@ -7,6 +7,7 @@ export interface TestRedis {
   port: number;
   /** Stops the server (it can be started again on the same port). */
   stop(): Promise<void>;
+  /** Starts it again after `stop()`; does nothing while it runs. */
   start(): Promise<void>;
 }
 
@@ -27,6 +28,7 @@ export async function startTestRedis(): Promise<TestRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
+    if (child && child.exitCode === null) return;
     const proc = spawn(
       'redis-server',
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],

@@ -1,0 +1,386 @@
+/**
+ * The HTTP transport: Streamable HTTP at `/mcp`, stateless (a fresh MCP
+ * server and transport per request, so any instance can answer any request),
+ * `GET /health`, Host and Origin checks against DNS rebinding, body size and
+ * time limits, and, when configured, EkaCare OAuth (OAuth proxy, direct Eka
+ * tokens) in front of `/mcp`.
+ */
+import type { AddressInfo } from 'node:net';
+import { mcpAuthRouter } from '@modelcontextprotocol/sdk/server/auth/router.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { type AuthSettings, type EkaOAuthSettings, readAuthSettings } from '../auth/auth-settings';
+import { createCallerTokenSource } from '../auth/caller-token-source';
+import type { Clock } from '../auth/clock';
+import { DirectTokenValidator } from '../auth/direct-token-validator';
+import { JwtVerifier } from '../auth/jwt-verifier';
+import type { KeyValueStore } from '../auth/key-value-store';
+import { MemoryStore } from '../auth/memory-store';
+import { EkaOAuthProxy, OAUTH_CALLBACK_PATH } from '../auth/oauth-proxy';
+import { RedisStore } from '../auth/redis-store';
+import { TokenVerifier } from '../auth/token-verifier';
+import { UpstreamProvider } from '../auth/upstream-provider';
+import { VerdictCache } from '../auth/verdict-cache';
+import type { ServerConfig } from '../config/server-config';
+import { createServer } from '../create-server';
+import type { TokenSource } from '../eka/token-source';
+import { createTokenSource } from '../eka/token-sources';
+import { EkaConfigError } from '../errors';
+import type { Logger } from '../logging';
+
+/** A running HTTP server. */
+export interface HttpServerHandle {
+  /** The MCP endpoint, e.g. http://127.0.0.1:8000/mcp */
+  url: string;
+  /** Stops accepting requests, lets the ones in flight finish (up to 10 s), then closes. */
+  close(): Promise<void>;
+}
+
+export interface HttpServerOptions {
+  /** Environment with the auth and HTTP settings; `process.env` by default. */
+  env?: Record<string, string | undefined>;
+  /** Token source for open mode; from the server config by default. */
+  tokenSource?: TokenSource;
+  /** Clock for token-verdict lifetimes (tests). */
+  clock?: Clock;
+  /** `fetch` for the Eka API token check and the OpenID provider (tests). */
+  fetch?: typeof fetch;
+}
+
+/** HTTP limits and extra allowed names, from the environment. */
+interface HttpLimits {
+  maxBodyBytes: number;
+  requestTimeoutMs: number;
+  allowedHosts: string[];
+  allowedOrigins: string[];
+}
+
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+const SHUTDOWN_GRACE_MS = 10_000;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+function readHttpLimits(env: Record<string, string | undefined>): HttpLimits {
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new EkaConfigError(
+        'invalid_config',
+        `${name} must be a whole number from ${min} to ${max} (got "${raw}").`,
+      );
+    }
+    return n;
+  };
+  const list = (name: string): string[] =>
+    (env[name] ?? '')
+      .split(',')
+      .map((item) => item.trim().toLowerCase())
+      .filter(Boolean);
+  return {
+    maxBodyBytes: int('EKA_MCP_HTTP_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1024, 64 * 1024 * 1024),
+    requestTimeoutMs: int('EKA_MCP_HTTP_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, 1_000, 600_000),
+    allowedHosts: list('EKA_MCP_ALLOWED_HOSTS'),
+    allowedOrigins: list('EKA_MCP_ALLOWED_ORIGINS').map((origin) => origin.replace(/\/+$/, '')),
+  };
+}
+
+function jsonRpcError(res: Response, status: number, message: string, code = -32000): void {
+  if (res.headersSent) return;
+  res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
+/** Everything the OAuth mode wires together. */
+interface OAuthParts {
+  settings: EkaOAuthSettings;
+  store: KeyValueStore;
+  proxy: EkaOAuthProxy;
+  verifier: TokenVerifier;
+}
+
+async function createOAuthParts(
+  settings: EkaOAuthSettings,
+  logger: Logger,
+  options: HttpServerOptions,
+): Promise<OAuthParts> {
+  let store: KeyValueStore;
+  if (settings.redisUrl) {
+    const redis = new RedisStore(settings.redisUrl, logger);
+    await redis.connect();
+    store = redis;
+  } else {
+    store = new MemoryStore({ clock: options.clock });
+  }
+  const upstream = new UpstreamProvider(settings.issuer, { fetch: options.fetch });
+  const jwt = new JwtVerifier({ upstream, audience: settings.resource, clock: options.clock });
+  const cache = new VerdictCache({ store, logger, clock: options.clock });
+  const direct = new DirectTokenValidator({
+    apiBaseUrl: settings.apiBaseUrl,
+    validatePath: settings.validatePath,
+    cache,
+    clock: options.clock,
+    fetch: options.fetch,
+  });
+  const verifier = new TokenVerifier({
+    jwt,
+    direct,
+    resource: settings.resource,
+    logger,
+    clock: options.clock,
+  });
+  const proxy = new EkaOAuthProxy({
+    store,
+    upstream,
+    verifier,
+    logger,
+    baseUrl: settings.baseUrl,
+    resource: settings.resource,
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    scopes: settings.scopes,
+    fetch: options.fetch,
+  });
+  return { settings, store, proxy, verifier };
+}
+
+/** Requires a valid bearer token; answers 401 with the protected-resource metadata pointer otherwise. */
+function bearerAuth(parts: OAuthParts) {
+  const metadataUrl = `${parts.settings.baseUrl}/.well-known/oauth-protected-resource`;
+  const challenge = (error?: { code: string; message: string }) =>
+    error
+      ? `Bearer error="${error.code}", error_description="${error.message}", resource_metadata="${metadataUrl}"`
+      : `Bearer resource_metadata="${metadataUrl}"`;
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const header = req.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match?.[1]) {
+      res.setHeader(
+        'WWW-Authenticate',
+        challenge(header ? { code: 'invalid_request', message: 'Expected a Bearer token' } : undefined),
+      );
+      jsonRpcError(
+        res,
+        401,
+        'Authentication required: sign in with Eka or send an Eka access token as a Bearer token.',
+      );
+      return;
+    }
+    let auth: AuthInfo;
+    try {
+      auth = await parts.verifier.verifyAccessToken(match[1]);
+    } catch (error) {
+      const name = (error as { errorCode?: string }).errorCode;
+      const message = error instanceof Error ? error.message : 'The token could not be checked';
+      if (name === 'invalid_token') {
+        res.setHeader('WWW-Authenticate', challenge({ code: 'invalid_token', message }));
+        jsonRpcError(res, 401, message);
+      } else {
+        jsonRpcError(res, 503, `${message}.`);
+      }
+      return;
+    }
+    (req as Request & { auth?: AuthInfo }).auth = auth;
+    next();
+  };
+}
+
+/**
+ * Starts the HTTP transport on `config.host:config.port` and prints the URL
+ * (to the log, on stderr) once listening.
+ */
+export async function startHttpServer(
+  config: ServerConfig,
+  logger: Logger,
+  options: HttpServerOptions = {},
+): Promise<HttpServerHandle> {
+  const env = options.env ?? process.env;
+  const auth: AuthSettings = readAuthSettings(env, {
+    environment: config.env,
+    apiBaseUrl: config.apiBaseUrl,
+  });
+  const limits = readHttpLimits(env);
+  const openTokenSource =
+    auth.mode === 'open' ? (options.tokenSource ?? (await createTokenSource(config, logger))) : undefined;
+  const oauth = auth.mode === 'oauth' ? await createOAuthParts(auth, logger, options) : undefined;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  // Filled in once the port is known (port 0 picks a free one).
+  const allowedHosts = new Set<string>(limits.allowedHosts);
+  const allowedOrigins = new Set<string>(limits.allowedOrigins);
+
+  // DNS-rebinding protection: the Host must name this server.
+  app.use((req, res, next) => {
+    const host = req.headers.host?.toLowerCase();
+    if (req.path === '/health' && req.method === 'GET') return next();
+    if (!host || !allowedHosts.has(host)) {
+      jsonRpcError(res, 403, 'Forbidden: this server does not answer for that Host.');
+      return;
+    }
+    next();
+  });
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', auth: auth.mode, ...(oauth ? { store: oauth.store.kind } : {}) });
+  });
+
+  if (oauth) {
+    const base = new URL(oauth.settings.baseUrl);
+    const router = mcpAuthRouter({
+      provider: oauth.proxy,
+      issuerUrl: base,
+      baseUrl: base,
+      resourceServerUrl: new URL(oauth.settings.resource),
+      scopesSupported: oauth.settings.scopes,
+      resourceName: 'Eka MCP',
+    });
+    const resourceMetadata = {
+      resource: oauth.settings.resource,
+      authorization_servers: [base.href],
+      scopes_supported: oauth.settings.scopes,
+      resource_name: 'Eka MCP',
+      bearer_methods_supported: ['header'],
+    };
+    app.get('/.well-known/oauth-protected-resource', (_req, res) => {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      res.json(resourceMetadata);
+    });
+    app.use(router);
+    app.get(OAUTH_CALLBACK_PATH, (req, res, next) => {
+      oauth.proxy.handleCallback(req, res).catch(next);
+    });
+  }
+
+  // The MCP endpoint.
+  const checkOrigin = (req: Request, res: Response, next: NextFunction) => {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins.has(origin.toLowerCase().replace(/\/+$/, ''))) {
+      jsonRpcError(res, 403, 'Forbidden: requests from that Origin are not allowed.');
+      return;
+    }
+    next();
+  };
+  const mcpChain = [checkOrigin, ...(oauth ? [bearerAuth(oauth)] : [])];
+  const inFlight = new Set<Promise<void>>();
+
+  app.post('/mcp', ...mcpChain, express.json({ limit: limits.maxBodyBytes }), (req, res) => {
+    const work = handleMcp(req, res).finally(() => inFlight.delete(work));
+    inFlight.add(work);
+  });
+  app.all('/mcp', checkOrigin, (_req, res) => {
+    res.setHeader('Allow', 'POST');
+    jsonRpcError(res, 405, 'Method not allowed: this server is stateless; send JSON-RPC requests with POST.');
+  });
+
+  async function handleMcp(req: Request, res: Response): Promise<void> {
+    const callerAuth = (req as Request & { auth?: AuthInfo }).auth;
+    const tokenSource = callerAuth
+      ? createCallerTokenSource(
+          callerAuth.token,
+          (callerAuth.extra?.ekaClientId as string | undefined) ?? undefined,
+        )
+      : (openTokenSource as TokenSource);
+    const server = createServer({ config, tokenSource, logger });
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    const deadline = setTimeout(() => {
+      logger.warn('MCP request exceeded the time limit', { limitMs: limits.requestTimeoutMs });
+      jsonRpcError(res, 503, 'The request took too long and was stopped; try again.');
+      void transport.close();
+    }, limits.requestTimeoutMs);
+    const finished = new Promise<void>((resolve) => res.on('close', resolve));
+    res.on('close', () => {
+      clearTimeout(deadline);
+      void transport.close();
+      void server.close();
+    });
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req, res, req.body);
+      await finished;
+    } catch (error) {
+      logger.error('MCP request failed', { error: error instanceof Error ? error.message : String(error) });
+      jsonRpcError(res, 500, 'Internal server error.', -32603);
+    }
+  }
+
+  // Body-parser and other errors: a clear JSON-RPC error, never a stack trace.
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const type = (error as { type?: string }).type;
+    if (type === 'entity.too.large') {
+      jsonRpcError(res, 413, `Request body too large (limit ${limits.maxBodyBytes} bytes).`);
+    } else if (type === 'entity.parse.failed') {
+      jsonRpcError(res, 400, 'Parse error: the body is not valid JSON.', -32700);
+    } else {
+      logger.error('HTTP request failed', { error: error instanceof Error ? error.message : String(error) });
+      jsonRpcError(res, 500, 'Internal server error.', -32603);
+    }
+  });
+
+  const httpServer = app.listen({ host: config.host, port: config.port });
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('listening', resolve);
+    httpServer.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        new EkaConfigError(
+          'invalid_config',
+          error.code === 'EADDRINUSE'
+            ? `Port ${config.port} on ${config.host} is already in use; pick another with --port or EKA_MCP_SERVER_PORT.`
+            : `Cannot listen on ${config.host}:${config.port} (${error.code ?? error.message}).`,
+          { cause: error },
+        ),
+      );
+    });
+  });
+  httpServer.requestTimeout = limits.requestTimeoutMs;
+  httpServer.headersTimeout = Math.min(15_000, limits.requestTimeoutMs);
+  httpServer.keepAliveTimeout = 5_000;
+
+  const port = (httpServer.address() as AddressInfo).port;
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const hostNames = LOOPBACK.has(config.host) ? ['127.0.0.1', 'localhost', '[::1]'] : [hostForUrl];
+  for (const name of hostNames) {
+    allowedHosts.add(`${name}:${port}`.toLowerCase());
+    allowedOrigins.add(`http://${name}:${port}`.toLowerCase());
+  }
+  if (oauth) {
+    const base = new URL(oauth.settings.baseUrl);
+    allowedHosts.add(base.host.toLowerCase());
+    allowedOrigins.add(base.origin.toLowerCase());
+  }
+
+  const url = `http://${hostForUrl}:${port}/mcp`;
+  if (auth.mode === 'open') {
+    logger.info('running without auth: anyone who can reach this address can use the tools');
+  } else {
+    logger.info('EkaCare OAuth enabled', {
+      baseUrl: auth.baseUrl,
+      issuer: auth.issuer,
+      store: oauth?.store.kind,
+    });
+  }
+  logger.info(`Eka MCP server listening on ${url}`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        httpServer.closeIdleConnections();
+        const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
+        await Promise.race([Promise.allSettled([...inFlight]), grace]);
+        httpServer.closeAllConnections();
+        await stopped;
+        await oauth?.store.close();
+      })();
+      return closing;
+    },
+  };
+}

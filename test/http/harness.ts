@@ -1,0 +1,100 @@
+import { createServer } from 'node:net';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Clock } from '../../server/auth/clock';
+import { resolveServerConfig } from '../../server/config/server-config';
+import { type HttpServerHandle, startHttpServer } from '../../server/transports/http';
+import { startSandbox } from '../sandbox';
+import type { Sandbox, SandboxOptions } from '../sandbox/types';
+import { recordingLogger } from './test-logger';
+
+/** A free loopback port (for a BASE_URL that must be known before listening). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the sandbox on free ports. */
+export function startTestSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  return startSandbox({ issuerPort: 0, apiPort: 0, ...options });
+}
+
+export interface TestServer extends HttpServerHandle {
+  port: number;
+  baseUrl: string;
+  logger: ReturnType<typeof recordingLogger>;
+}
+
+/** Starts the HTTP transport in this process against the sandbox. */
+export async function startTestServer(
+  sandbox: Sandbox,
+  options: { oauth?: boolean; redisUrl?: string; clock?: Clock; env?: Record<string, string> } = {},
+): Promise<TestServer> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env: Record<string, string> = {
+    EKA_ENV: 'sandbox',
+    EKA_API_BASE_URL: sandbox.apiBaseUrl,
+    EKA_MCP_SERVER_HOST: '127.0.0.1',
+    EKA_MCP_SERVER_PORT: String(port),
+    ...(options.oauth
+      ? {
+          FASTMCP_SERVER_AUTH_EKACARE_BASE_URL: baseUrl,
+          FASTMCP_SERVER_AUTH_EKACARE_CLIENT_ID: sandbox.clients.server.client_id,
+          FASTMCP_SERVER_AUTH_EKACARE_CLIENT_SECRET: sandbox.clients.server.client_secret,
+          FASTMCP_SERVER_AUTH_EKACARE_ISSUER: sandbox.issuer,
+        }
+      : {
+          EKA_CLIENT_ID: sandbox.clients.integrator.client_id,
+          EKA_CLIENT_SECRET: sandbox.clients.integrator.client_secret,
+          EKA_API_KEY: sandbox.clients.integrator.api_key,
+        }),
+    ...(options.redisUrl ? { FASTMCP_SERVER_AUTH_EKACARE_CLIENT_STORAGE_BE: options.redisUrl } : {}),
+    ...options.env,
+  };
+  const config = resolveServerConfig({}, env);
+  const logger = recordingLogger();
+  const handle = await startHttpServer(config, logger, { env, clock: options.clock });
+  return { ...handle, port, baseUrl, logger };
+}
+
+/** An MCP client over Streamable HTTP, optionally sending a fixed bearer token. */
+export async function connectClient(url: string, token?: string): Promise<Client> {
+  const client = new Client({ name: 'eka-http-test', version: '1.0.0' });
+  const transport = new StreamableHTTPClientTransport(new URL(url), {
+    requestInit: token ? { headers: { authorization: `Bearer ${token}` } } : {},
+  });
+  await client.connect(transport);
+  return client;
+}
+
+/** Logs the integrator in at the sandbox API and returns its raw Eka access token. */
+export async function integratorToken(sandbox: Sandbox): Promise<string> {
+  const response = await fetch(`${sandbox.apiBaseUrl}/connect-auth/v1/account/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      client_id: sandbox.clients.integrator.client_id,
+      client_secret: sandbox.clients.integrator.client_secret,
+      api_key: sandbox.clients.integrator.api_key,
+    }),
+  });
+  if (!response.ok) throw new Error(`sandbox login failed: ${response.status}`);
+  const body = (await response.json()) as { access_token: string };
+  return body.access_token;
+}
+
+/** How many times the sandbox API's token check was called. */
+export function validateCalls(sandbox: Sandbox): number {
+  return sandbox.requests.list().filter((entry) => entry.path === '/connect-auth/v1/account/validate').length;
+}
+
+/** A read-only tool call that reaches the sandbox API. */
+export const PROBE_CALL = { name: 'search_patients', arguments: { prefix: 'a', limit: 3 } };

@@ -1,0 +1,141 @@
+import { createServer, type Server } from 'node:http';
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from '@modelcontextprotocol/sdk/shared/auth.js';
+import { type Browser, chromium } from 'playwright-core';
+import type { Sandbox } from '../sandbox/types';
+
+/** Launches the system Chromium headless. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * An MCP client's OAuth side, as a desktop MCP client would have it: a
+ * loopback redirect listener, in-memory storage, and a real browser that
+ * signs in to the sandbox as the clinician and allows access.
+ */
+export class BrowserOAuthClient implements OAuthClientProvider {
+  #client: OAuthClientInformationMixed | undefined;
+  #tokens: OAuthTokens | undefined;
+  #verifier = '';
+  #listener: Server | undefined;
+  #redirectUrl = '';
+  #code: Promise<string> | undefined;
+  readonly #browser: Browser;
+  readonly #sandbox: Sandbox;
+
+  constructor(browser: Browser, sandbox: Sandbox) {
+    this.#browser = browser;
+    this.#sandbox = sandbox;
+  }
+
+  /** Opens the loopback listener that receives the authorization code. */
+  async listen(): Promise<void> {
+    let deliver: (code: string) => void = () => {};
+    let fail: (error: Error) => void = () => {};
+    this.#code = new Promise<string>((resolve, reject) => {
+      deliver = resolve;
+      fail = reject;
+    });
+    this.#code.catch(() => {});
+    this.#listener = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const code = url.searchParams.get('code');
+      res
+        .writeHead(200, { 'content-type': 'text/plain' })
+        .end(code ? 'Signed in; you can close this window.' : 'Sign-in failed.');
+      if (code) deliver(code);
+      else
+        fail(
+          new Error(
+            `authorization failed: ${url.searchParams.get('error')} ${url.searchParams.get('error_description')}`,
+          ),
+        );
+    });
+    await new Promise<void>((resolve) => this.#listener?.listen(0, '127.0.0.1', resolve));
+    const address = this.#listener.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    this.#redirectUrl = `http://127.0.0.1:${port}/callback`;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) =>
+      this.#listener ? this.#listener.close(() => resolve()) : resolve(),
+    );
+  }
+
+  /** The code delivered to the loopback listener. */
+  code(): Promise<string> {
+    if (!this.#code) throw new Error('listen() first');
+    return this.#code;
+  }
+
+  get redirectUrl(): string {
+    return this.#redirectUrl;
+  }
+
+  get clientMetadata(): OAuthClientMetadata {
+    return {
+      client_name: 'Eka HTTP test client',
+      redirect_uris: [this.#redirectUrl],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_post',
+    };
+  }
+
+  clientInformation(): OAuthClientInformationMixed | undefined {
+    return this.#client;
+  }
+
+  saveClientInformation(info: OAuthClientInformationMixed): void {
+    this.#client = info;
+  }
+
+  tokens(): OAuthTokens | undefined {
+    return this.#tokens;
+  }
+
+  saveTokens(tokens: OAuthTokens): void {
+    this.#tokens = tokens;
+  }
+
+  saveCodeVerifier(verifier: string): void {
+    this.#verifier = verifier;
+  }
+
+  codeVerifier(): string {
+    return this.#verifier;
+  }
+
+  /** Signs in on the sandbox's login page and allows access, in Chromium. */
+  async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
+    const page = await this.#browser.newPage();
+    try {
+      await page.goto(authorizationUrl.href);
+      await page.getByLabel('Username').fill(this.#sandbox.clinician.username);
+      await page.getByLabel('Password').fill(this.#sandbox.clinician.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.waitForURL((url) => url.href.startsWith(this.#redirectUrl));
+    } finally {
+      await page.close();
+    }
+  }
+}

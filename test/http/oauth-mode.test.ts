@@ -1,0 +1,126 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { decodeJwt } from 'jose';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../sandbox/types';
+import { PROBE_CALL, startTestSandbox, startTestServer, type TestServer, validateCalls } from './harness';
+import { BrowserOAuthClient, launchChromium } from './oauth-browser';
+
+/** One raw JSON-RPC `tools/list`, optionally with a bearer token. */
+async function listTools(url: string, token?: string): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+  });
+}
+
+describe('HTTP transport, EkaCare OAuth mode', () => {
+  let sandbox: Sandbox;
+  let server: TestServer;
+  let other: TestServer;
+  let browser: Browser;
+  let oauth: BrowserOAuthClient;
+  let now = Date.now();
+  const clock = () => now;
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({ accessTokenTtl: 600 });
+    server = await startTestServer(sandbox, { oauth: true, clock });
+    other = await startTestServer(sandbox, { oauth: true });
+    browser = await launchChromium();
+    oauth = new BrowserOAuthClient(browser, sandbox);
+    await oauth.listen();
+  });
+
+  afterAll(async () => {
+    await oauth?.close();
+    await browser?.close();
+    await server?.close();
+    await other?.close();
+    await sandbox?.stop();
+  });
+
+  it('refuses an unauthenticated call with 401 and the metadata pointer', async () => {
+    const response = await listTools(server.url);
+    expect(response.status).toBe(401);
+    const challenge = response.headers.get('www-authenticate') ?? '';
+    expect(challenge).toContain(`resource_metadata="${server.baseUrl}/.well-known/oauth-protected-resource"`);
+
+    const metadata = await (await fetch(`${server.baseUrl}/.well-known/oauth-protected-resource`)).json();
+    expect(metadata).toMatchObject({
+      resource: `${server.baseUrl}/mcp`,
+      authorization_servers: [`${server.baseUrl}/`],
+    });
+    const as = await (await fetch(`${server.baseUrl}/.well-known/oauth-authorization-server`)).json();
+    expect(as).toMatchObject({
+      registration_endpoint: `${server.baseUrl}/register`,
+      code_challenge_methods_supported: ['S256'],
+    });
+  });
+
+  it('signs in through the browser (discovery, registration, PKCE, token exchange) and calls a tool', async () => {
+    const transport = new StreamableHTTPClientTransport(new URL(server.url), { authProvider: oauth });
+    const first = new Client({ name: 'eka-oauth-test', version: '1.0.0' });
+    await expect(first.connect(transport)).rejects.toThrow(/Unauthorized/i);
+    await transport.finishAuth(await oauth.code());
+    expect(oauth.tokens()?.access_token).toBeTruthy();
+
+    sandbox.requests.clear();
+    const client = new Client({ name: 'eka-oauth-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { authProvider: oauth }));
+    const result = await client.callTool(PROBE_CALL);
+    expect(result.isError, JSON.stringify(result.content)).not.toBe(true);
+    // The tool reached Eka with the caller's own token; an OAuth token needs no token check.
+    expect(
+      sandbox.requests
+        .list()
+        .some((entry) => entry.path.startsWith('/profiles/v1/patient/search') && entry.auth),
+    ).toBe(true);
+    expect(validateCalls(sandbox)).toBe(0);
+    await client.close();
+  });
+
+  it('refuses a token issued for another resource (no passthrough)', async () => {
+    const token = oauth.tokens()?.access_token as string;
+    sandbox.requests.clear();
+    const response = await listTools(other.url, token);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toContain('another resource');
+    // Refused outright: not sent to the Eka token check either.
+    expect(validateCalls(sandbox)).toBe(0);
+  });
+
+  it('refuses an expired token', async () => {
+    const token = oauth.tokens()?.access_token as string;
+    expect((await listTools(server.url, token)).status).toBe(200);
+    const { exp } = decodeJwt(token);
+    now = ((exp as number) + 1) * 1000;
+    const response = await listTools(server.url, token);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toContain('expired');
+  });
+
+  it('does not reuse a one-time code', async () => {
+    const client = oauth.clientInformation();
+    const response = await fetch(`${server.baseUrl}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: await oauth.code(),
+        code_verifier: oauth.codeVerifier(),
+        client_id: client?.client_id ?? '',
+        client_secret: client?.client_secret ?? '',
+        redirect_uri: oauth.redirectUrl,
+      }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+});
