@@ -21,6 +21,8 @@ const drugSchema = z.object({
 });
 
 const protocolSchema = z.object({
+  title: z.string().optional(),
+  publisher: z.string().optional(),
   url: z.string().optional(),
   source_url: z.string().optional(),
   type: z.string().optional().describe('image or pdf.'),
@@ -129,6 +131,8 @@ export function registerKnowledgeTools(server: McpServer, deps: ToolDeps): void 
         const items = Array.isArray(raw) ? raw : arr(obj(raw).data ?? obj(raw).results);
         const protocols = items.map(obj).map((p) =>
           compact({
+            title: str(p.title),
+            publisher: str(p.publisher),
             url: str(p.url),
             source_url: str(p.source_url),
             type: str(p.type),
@@ -194,6 +198,7 @@ export function registerKnowledgeTools(server: McpServer, deps: ToolDeps): void 
         results: z.array(
           z.object({
             generic_name: z.string(),
+            drug_class: z.string().optional(),
             components: z.unknown().optional(),
             indications: z.unknown().optional(),
             dose: z.unknown().optional(),
@@ -217,10 +222,18 @@ export function registerKnowledgeTools(server: McpServer, deps: ToolDeps): void 
         const items = Array.isArray(raw) ? raw : arr(obj(raw).results ?? obj(raw).data);
         const results = items
           .map(obj)
-          .map((r): Record<string, unknown> & { generic_name: string } => ({
-            ...r,
-            generic_name: str(r.generic_name) ?? '',
-          }))
+          .map((r) =>
+            compact({
+              generic_name: str(r.generic_name) ?? '',
+              drug_class: str(r.drug_class),
+              components: r.components,
+              indications: r.indications,
+              dose: r.dose,
+              contraindications: r.contraindications,
+              adverse_effects: r.adverse_effects,
+              pregnancy_category: r.pregnancy_category,
+            }),
+          )
           .filter((r) => r.generic_name);
         const show = (v: unknown) =>
           Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? v : v ? JSON.stringify(v) : '';

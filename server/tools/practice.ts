@@ -76,7 +76,8 @@ export function registerPracticeTools(server: McpServer, deps: ToolDeps): void {
     'get_doctor_profile_basic',
     {
       title: "A doctor's profile",
-      description: "A doctor's basic profile: name, specialties, languages and the clinics they work at.",
+      description:
+        "A doctor's basic profile: name, specialties, languages and the clinic ids where they consult (use with get_appointment_slots).",
       inputSchema: { doctor_id: idField('doctor_id').describe('Eka doctor id, from get_business_entities.') },
       outputSchema: {
         doctor_id: z.string(),
@@ -128,7 +129,8 @@ export function registerPracticeTools(server: McpServer, deps: ToolDeps): void {
     'get_clinic_details_basic',
     {
       title: "A clinic's details",
-      description: "A clinic's name and address.",
+      description:
+        "A clinic's name, address and phone as Eka has them. Use it to tell a patient where to go for an in-clinic appointment.",
       inputSchema: { clinic_id: idField('clinic_id').describe('Eka clinic id, from get_business_entities.') },
       outputSchema: {
         clinic_id: z.string(),
