@@ -107,9 +107,21 @@ export async function createSandboxProvider(settings: ProviderSettings): Promise
     },
     features: {
       devInteractions: { enabled: false },
-      revocation: { enabled: true },
+      revocation: {
+        enabled: true,
+        // A client may revoke only its own tokens.
+        async allowedPolicy(_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) {
+          return token.clientId === client.clientId;
+        },
+      },
       userinfo: { enabled: true },
-      introspection: { enabled: true },
+      introspection: {
+        enabled: true,
+        // Only the confidential server client may introspect, and public clients only their own tokens.
+        async allowedPolicy(_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) {
+          return client.clientId === SERVER_CLIENT_ID || token.clientId === client.clientId;
+        },
+      },
       resourceIndicators: {
         enabled: true,
         async defaultResource(_ctx: KoaContext, _client: unknown, oneOf?: string[]) {

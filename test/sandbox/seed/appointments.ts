@@ -1,7 +1,37 @@
 import type { Appointment } from '../api/context';
+import { DAY_MS, daySlots } from '../api/schedule';
 import type { Patient } from './patients';
+import { CLINICS, DOCTORS } from './practice';
 
-/** A few booked appointments in the coming week, so lists are not empty. */
-export function seedAppointments(_patients: Patient[], _scheduleStart: number): Appointment[] {
-  return [];
+/** A few booked appointments in the coming week, so lists are not empty; deterministic given the start day. */
+export function seedAppointments(patients: Patient[], scheduleStart: number): Appointment[] {
+  const active = patients.filter((p) => !p.arc);
+  const appointments: Appointment[] = [];
+  let n = 0;
+  for (let day = 1; day <= 3; day += 1) {
+    for (const doctor of DOCTORS) {
+      const clinic = CLINICS.find((c) => c.clinic_id === doctor.clinics[0]);
+      if (!clinic) continue;
+      const slots = daySlots(clinic, scheduleStart + day * DAY_MS, scheduleStart);
+      for (const index of [1, 4]) {
+        const slot = slots[index];
+        const patient = active[(n * 7) % active.length];
+        if (!slot || !patient) continue;
+        n += 1;
+        appointments.push({
+          appointment_id: `a-seed-${String(n).padStart(3, '0')}`,
+          doctor_id: doctor.doctor_id,
+          clinic_id: clinic.clinic_id,
+          patient_id: patient.oid,
+          status: 'BOOKED',
+          mode: n % 4 === 0 ? 'VIDEO' : 'INCLINIC',
+          start_time: slot.start,
+          end_time: slot.end,
+          reason: n % 2 === 0 ? 'Follow-up' : 'Fever and cough',
+          created_at: Math.floor(scheduleStart / 1000),
+        });
+      }
+    }
+  }
+  return appointments;
 }

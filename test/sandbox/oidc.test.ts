@@ -1,0 +1,261 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodeJwt } from 'jose';
+import * as client from 'openid-client';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox } from './index';
+import type { Sandbox } from './types';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** A loopback listener that catches one authorization redirect (what the desktop app runs). */
+async function loopbackListener(
+  path = '/callback',
+): Promise<{ port: number; redirect: Promise<URL>; close(): void }> {
+  let resolve!: (url: URL) => void;
+  const redirect = new Promise<URL>((r) => {
+    resolve = r;
+  });
+  const server: Server = createServer((req, res) => {
+    // The redirect as the browser sent it (127.0.0.1 or localhost).
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    if (url.pathname !== path) {
+      res.writeHead(404).end();
+      return;
+    }
+    res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end('<!doctype html><title>Done</title><p>Signed in.</p>');
+    resolve(url);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    redirect,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+describe('sandbox OpenID provider', () => {
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let desktop: client.Configuration;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    desktop = await client.discovery(
+      new URL(sandbox.issuer),
+      sandbox.clients.desktop.client_id,
+      undefined,
+      client.None(),
+      { execute: [client.allowInsecureRequests] },
+    );
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+  });
+
+  /** Runs the browser part of a sign-in: login page, then consent page ("Allow" or "Cancel"). */
+  async function signInWithBrowser(authorizationUrl: URL, choice: 'Allow' | 'Cancel' = 'Allow') {
+    const page = await browser.newPage();
+    try {
+      await page.goto(authorizationUrl.href);
+      await page.getByLabel('Username').fill(sandbox.clinician.username);
+      await page.getByLabel('Password').fill(sandbox.clinician.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: choice }).click();
+    } finally {
+      // The redirect has been caught by the listener; the page itself is not needed.
+      await page.waitForLoadState('load').catch(() => undefined);
+      await page.close();
+    }
+  }
+
+  async function authorizationUrl(redirectUri: string, extra: Record<string, string> = {}) {
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const url = client.buildAuthorizationUrl(desktop, {
+      redirect_uri: redirectUri,
+      scope: 'openid profile email offline_access',
+      prompt: 'consent',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      ...extra,
+    });
+    return { url, verifier, state };
+  }
+
+  it('publishes discovery with S256 PKCE, iss in the authorization response, revocation and userinfo', async () => {
+    const res = await fetch(`${sandbox.issuer}/.well-known/openid-configuration`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as Record<string, unknown>;
+    expect(doc.issuer).toBe(sandbox.issuer);
+    expect(doc.code_challenge_methods_supported).toEqual(['S256']);
+    expect(doc.authorization_response_iss_parameter_supported).toBe(true);
+    expect(doc.revocation_endpoint).toBe(`${sandbox.issuer}/token/revocation`);
+    expect(doc.userinfo_endpoint).toBe(`${sandbox.issuer}/me`);
+    expect(doc.scopes_supported).toEqual(
+      expect.arrayContaining(['openid', 'offline_access', 'profile', 'email']),
+    );
+    const jwks = (await (await fetch(String(doc.jwks_uri))).json()) as { keys: Record<string, unknown>[] };
+    expect(jwks.keys.length).toBeGreaterThan(0);
+    expect(jwks.keys[0]).not.toHaveProperty('d');
+  });
+
+  it('signs in the desktop client with PKCE in a browser, then rotates the refresh token and counts reuse', async () => {
+    const listener = await loopbackListener();
+    try {
+      const { url, verifier, state } = await authorizationUrl(`http://127.0.0.1:${listener.port}/callback`);
+      await signInWithBrowser(url);
+      const callback = await listener.redirect;
+      expect(callback.searchParams.get('iss')).toBe(sandbox.issuer);
+
+      const tokens = await client.authorizationCodeGrant(desktop, callback, {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+      });
+      expect(tokens.refresh_token).toBeTruthy();
+      expect(tokens.expires_in).toBeGreaterThan(0);
+      const claims = tokens.claims();
+      expect(claims?.name).toBe(sandbox.clinician.name);
+      expect(claims?.email).toBe(sandbox.clinician.email);
+
+      const info = await client.fetchUserInfo(desktop, tokens.access_token, claims!.sub);
+      expect(info).toMatchObject({ name: sandbox.clinician.name, email: sandbox.clinician.email });
+
+      const api = await fetch(`${sandbox.apiBaseUrl}/profiles/v1/patient/search?prefix=a`, {
+        headers: { authorization: `Bearer ${tokens.access_token}` },
+      });
+      expect(api.status).toBe(200);
+
+      const before = sandbox.oidc.stats();
+      const refreshed = await client.refreshTokenGrant(desktop, tokens.refresh_token!);
+      expect(refreshed.refresh_token).toBeTruthy();
+      expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+      expect(sandbox.oidc.stats().refreshes).toBe(before.refreshes + 1);
+
+      await expect(client.refreshTokenGrant(desktop, tokens.refresh_token!)).rejects.toMatchObject({
+        error: 'invalid_grant',
+      });
+      expect(sandbox.oidc.stats().refreshTokenReuse).toBe(before.refreshTokenReuse + 1);
+    } finally {
+      listener.close();
+    }
+  });
+
+  it('answers access_denied when the clinician cancels on the consent page', async () => {
+    const listener = await loopbackListener();
+    try {
+      const { url } = await authorizationUrl(`http://127.0.0.1:${listener.port}/callback`);
+      await signInWithBrowser(url, 'Cancel');
+      const callback = await listener.redirect;
+      expect(callback.searchParams.get('error')).toBe('access_denied');
+      expect(callback.searchParams.get('iss')).toBe(sandbox.issuer);
+    } finally {
+      listener.close();
+    }
+  });
+
+  it('rejects a localhost redirect for the desktop client and requests without PKCE', async () => {
+    const { url } = await authorizationUrl('http://localhost:5555/callback');
+    const res = await fetch(url, { redirect: 'manual' });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('invalid_redirect_uri');
+
+    const plain = new URL(url);
+    plain.searchParams.delete('code_challenge');
+    plain.searchParams.delete('code_challenge_method');
+    plain.searchParams.set('redirect_uri', 'http://127.0.0.1:5555/callback');
+    const noPkce = await fetch(plain, { redirect: 'manual' });
+    const location = new URL(noPkce.headers.get('location') ?? '', sandbox.issuer);
+    expect(location.searchParams.get('error')).toBe('invalid_request');
+  });
+
+  it('issues the server client a JWT for the requested resource on any loopback redirect', async () => {
+    const server = await client.discovery(
+      new URL(sandbox.issuer),
+      sandbox.clients.server.client_id,
+      sandbox.clients.server.client_secret,
+      client.ClientSecretBasic(sandbox.clients.server.client_secret),
+      { execute: [client.allowInsecureRequests] },
+    );
+    const listener = await loopbackListener('/oauth/callback');
+    try {
+      const redirectUri = `http://localhost:${listener.port}/oauth/callback`;
+      const resource = `http://127.0.0.1:${listener.port}/mcp`;
+      const verifier = client.randomPKCECodeVerifier();
+      const url = client.buildAuthorizationUrl(server, {
+        redirect_uri: redirectUri,
+        scope: 'openid profile email offline_access',
+        prompt: 'consent',
+        resource,
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        state: 'server-state',
+      });
+      await signInWithBrowser(url);
+      const tokens = await client.authorizationCodeGrant(server, await listener.redirect, {
+        pkceCodeVerifier: verifier,
+        expectedState: 'server-state',
+      });
+      const jwt = decodeJwt(tokens.access_token);
+      expect(jwt.aud).toBe(resource);
+      expect(jwt.iss).toBe(sandbox.issuer);
+      expect(jwt.client_id).toBe(sandbox.clients.server.client_id);
+
+      const check = await fetch(`${sandbox.apiBaseUrl}/connect-auth/v1/account/validate`, {
+        headers: { authorization: `Bearer ${tokens.access_token}` },
+      });
+      expect(check.status).toBe(200);
+      expect(await check.json()).toMatchObject({ active: true, aud: resource, client_id: 'eka-mcp-server' });
+
+      const refreshed = await client.refreshTokenGrant(server, tokens.refresh_token!);
+      expect(decodeJwt(refreshed.access_token).aud).toBe(resource);
+
+      expect(await sandbox.tokens.revokeAccessToken(refreshed.access_token)).toBe(true);
+      const revoked = await fetch(`${sandbox.apiBaseUrl}/dr/v1/business/entities`, {
+        headers: { authorization: `Bearer ${refreshed.access_token}` },
+      });
+      expect(revoked.status).toBe(401);
+    } finally {
+      listener.close();
+    }
+  });
+
+  it('revokes an opaque desktop access token at the revocation endpoint', async () => {
+    const listener = await loopbackListener();
+    try {
+      const { url, verifier, state } = await authorizationUrl(`http://127.0.0.1:${listener.port}/callback`);
+      await signInWithBrowser(url);
+      const tokens = await client.authorizationCodeGrant(desktop, await listener.redirect, {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+      });
+      const headers = { authorization: `Bearer ${tokens.access_token}` };
+      expect((await fetch(`${sandbox.apiBaseUrl}/dr/v1/business/entities`, { headers })).status).toBe(200);
+      await client.tokenRevocation(desktop, tokens.access_token);
+      const after = await fetch(`${sandbox.apiBaseUrl}/dr/v1/business/entities`, { headers });
+      expect(after.status).toBe(401);
+      expect(await after.json()).toMatchObject({ error: 'invalid_token' });
+    } finally {
+      listener.close();
+    }
+  });
+});
