@@ -24,7 +24,8 @@ const UNAVAILABLE_MESSAGE =
 async function loadKeytar(): Promise<KeytarModule> {
   try {
     const mod = (await import('keytar')) as unknown as KeytarModule & { default?: KeytarModule };
-    return typeof mod.getPassword === 'function' ? mod : (mod.default as KeytarModule);
+    // keytar is CommonJS: its functions live on the default export (the namespace lists only some).
+    return mod.default && typeof mod.default.setPassword === 'function' ? mod.default : mod;
   } catch (cause) {
     throw new DesktopError(
       'keychain-unavailable',
