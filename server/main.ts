@@ -91,7 +91,33 @@ async function main(): Promise<void> {
     );
   }
   if (config.transport === 'http') {
-    fail('HTTP transport not available yet: run with --transport stdio.');
+    const log = logger;
+    try {
+      const [{ startHttpServer }, { loadEnvFiles }, { parseServerArgs }] = await Promise.all([
+        import('./transports/http'),
+        import('./config/env-files'),
+        import('./config/server-config'),
+      ]);
+      const envName = parseServerArgs(process.argv.slice(2)).flags.env;
+      const env = loadEnvFiles(process.cwd(), process.env, envName);
+      const http = await startHttpServer(config, log, { env });
+      // Graceful shutdown: stop accepting, let requests in flight finish, then exit.
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        process.removeAllListeners(signal);
+        process.once(signal, () => {
+          log.info(`${signal} received; shutting down`);
+          void http
+            .close()
+            .then(() => log.close())
+            .finally(() => process.exit(0));
+        });
+      }
+      return;
+    } catch (error) {
+      log.error('The HTTP server could not start', { error });
+      await log.close();
+      fail(isEkaError(error) ? error.message : 'the HTTP server could not start; see the log above.');
+    }
   }
   try {
     await runStdio(config, logger);
