@@ -92,7 +92,12 @@ describe('safe edits', () => {
     const path = join(dir, FILE_NAMES.windsurf);
     await copyFile(join(FIXTURES, 'windsurf', 'many-servers.json'), path);
     let clock = Date.parse('2026-03-01T10:00:00.000Z');
-    const ctx = testContext(dir, { now: () => new Date((clock += 1000)) });
+    const ctx = testContext(dir, {
+      now: () => {
+        clock += 1000;
+        return new Date(clock);
+      },
+    });
     const made: string[] = [];
     for (let i = 0; i < 4; i++) {
       made.push((await connectClient('windsurf', ctx, { configPath: path })).files[0]?.backupPath as string);
