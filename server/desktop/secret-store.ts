@@ -14,7 +14,8 @@ interface KeytarModule {
   deletePassword(service: string, account: string): Promise<boolean>;
 }
 
-const PROBE_ACCOUNT = 'keychain-probe';
+/** A probe account of its own per check, so concurrent processes never read each other's probe. */
+const probeAccount = (): string => `keychain-probe-${randomUUID()}`;
 
 const UNAVAILABLE_MESSAGE =
   process.platform === 'linux'
@@ -57,13 +58,14 @@ export function createKeytarSecretStore(service: string): SecretStore {
     ready ??= (async () => {
       const keytar = await loadKeytar();
       const probe = randomUUID();
+      const account = probeAccount();
       try {
-        await keytar.setPassword(service, PROBE_ACCOUNT, probe);
-        const back = await keytar.getPassword(service, PROBE_ACCOUNT);
+        await keytar.setPassword(service, account, probe);
+        const back = await keytar.getPassword(service, account);
         if (back !== probe) {
           throw new Error('the keychain did not return what was written (is it locked?)');
         }
-        await keytar.deletePassword(service, PROBE_ACCOUNT);
+        await keytar.deletePassword(service, account);
       } catch (cause) {
         throw keychainFailure('probe', cause);
       }
@@ -113,9 +115,10 @@ export function createKeytarSecretStore(service: string): SecretStore {
 /** Checks that `store` works (write, read back, delete a probe); throws `keychain-unavailable` if not. */
 export async function assertKeychainAvailable(store: SecretStore): Promise<void> {
   const probe = randomUUID();
-  await store.set(PROBE_ACCOUNT, probe);
-  const back = await store.get(PROBE_ACCOUNT);
-  await store.delete(PROBE_ACCOUNT);
+  const account = probeAccount();
+  await store.set(account, probe);
+  const back = await store.get(account);
+  await store.delete(account);
   if (back !== probe) {
     throw new DesktopError('keychain-unavailable', UNAVAILABLE_MESSAGE);
   }
