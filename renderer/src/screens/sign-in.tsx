@@ -26,7 +26,7 @@ export function SignInScreen({
         appointments. Your password is entered only on Eka's own page in your browser.
       </p>
       <section className="card" aria-labelledby="signin-heading">
-        <h2 id="signin-heading">{waiting ? 'Finish signing in in your browser' : 'Your Eka account'}</h2>
+        <h2 id="signin-heading">{waiting ? 'Continue in your browser' : 'Your Eka account'}</h2>
         <p className="muted">Environment: {ENVIRONMENT_LABELS[state.settings.environment]}</p>
         <div className="status-area" aria-live="polite">
           {waiting ? (

@@ -1,0 +1,66 @@
+/**
+ * The browser side of the demo host's local channel, generated from the
+ * contract: `window.eka` with one function per method (HTTP POST with the
+ * per-run token) and `on(event)` over Server-Sent Events. The host's
+ * `openExternal` event opens a new tab.
+ */
+import { EVENT_NAMES, METHOD_NAMES } from '../ipc/contract';
+
+/** Path of the bridge script, the calls and the event stream (relative to the page). */
+export const BRIDGE_PATH = '/eka-bridge.js';
+export const RPC_PREFIX = '/rpc/';
+export const EVENTS_PATH = '/events';
+export const TOKEN_HEADER = 'x-eka-demo-token';
+
+/** The bridge script's source. */
+export function bridgeScript(): string {
+  return `(() => {
+  'use strict';
+  const key = 'eka-demo-token';
+  const token = new URLSearchParams(location.search).get('token') || sessionStorage.getItem(key) || '';
+  sessionStorage.setItem(key, token);
+  const methods = ${JSON.stringify(METHOD_NAMES)};
+  const events = ${JSON.stringify(EVENT_NAMES)};
+  const listeners = new Map(events.map((name) => [name, new Set()]));
+  const stream = new EventSource('.${EVENTS_PATH}?token=' + encodeURIComponent(token));
+  for (const name of events) {
+    stream.addEventListener(name, (message) => {
+      let payload;
+      try { payload = JSON.parse(message.data); } catch { return; }
+      if (name === 'openExternal' && payload && typeof payload.url === 'string') {
+        window.open(payload.url, '_blank', 'noopener');
+      }
+      for (const listener of listeners.get(name)) listener(payload);
+    });
+  }
+  const api = {};
+  for (const name of methods) {
+    api[name] = async (input) => {
+      let response;
+      try {
+        response = await fetch('.${RPC_PREFIX}' + name, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', '${TOKEN_HEADER}': token },
+          body: JSON.stringify({ input }),
+        });
+      } catch {
+        throw new Error('The Eka MCP demo is not running: start it again with npm run demo.');
+      }
+      const envelope = await response.json().catch(() => null);
+      if (!envelope) throw new Error('The Eka MCP demo answered with an error (' + response.status + ').');
+      if (envelope.ok) return envelope.value === null ? undefined : envelope.value;
+      const error = new Error(envelope.error.message);
+      error.code = envelope.error.code;
+      throw error;
+    };
+  }
+  api.on = (event, listener) => {
+    const set = listeners.get(event);
+    if (!set) throw new Error('Unknown event: ' + event);
+    set.add(listener);
+    return () => set.delete(listener);
+  };
+  window.eka = Object.freeze(api);
+})();
+`;
+}

@@ -1,0 +1,103 @@
+/**
+ * `npm run demo`: the whole app in your browser against the Eka sandbox.
+ *
+ *   npm run demo [-- --port 7790] [--home DIR] [--no-open]
+ *
+ * Prints the page's address (with its per-run secret) and opens it.
+ * `--home DIR` is where "Connect" writes client configs (default: a
+ * throwaway folder, so your real Claude Desktop config is untouched).
+ */
+import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { startDemo } from './demo-host';
+
+const HELP = `Usage: npm run demo -- [--port N] [--home DIR] [--no-open]
+
+  --port N     port on 127.0.0.1 for the page (default 7790, 0 = any free port)
+  --home DIR   home folder whose client configs "Connect" edits (default: a temp folder)
+  --no-open    do not open the browser
+Environment: EKA_MCP_HOME (settings folder), EKA_MCP_KEYCHAIN_SERVICE (default "Eka MCP Demo").`;
+
+function openBrowser(url: string): void {
+  const [command, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : ['xdg-open', [url]];
+  try {
+    const child = spawn(command as string, args as string[], { stdio: 'ignore', detached: true });
+    child.on('error', () => undefined);
+    child.unref();
+  } catch {
+    // The address is printed; opening it by hand works too.
+  }
+}
+
+async function main(): Promise<void> {
+  let values: { port?: string; home?: string; 'no-open'?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        home: { type: 'string' },
+        'no-open': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${HELP}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const port = values.port === undefined ? 7790 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be a port number, not ${values.port}`);
+    process.exit(2);
+  }
+  const base = {
+    port,
+    home: values.home,
+    ekaMcpHome: process.env.EKA_MCP_HOME,
+    keychainService: process.env.EKA_MCP_KEYCHAIN_SERVICE,
+  };
+  let demo: Awaited<ReturnType<typeof startDemo>>;
+  try {
+    demo = await startDemo(base);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    console.error('The sandbox ports 7780/7781 are busy; using free ports instead.');
+    demo = await startDemo({ ...base, sandbox: { issuerPort: 0, apiPort: 0 } });
+  }
+  if (demo.keychainError) console.error(`No keychain: ${demo.keychainError}`);
+  console.error(`Sandbox: issuer ${demo.sandbox?.issuer}, API ${demo.sandbox?.apiBaseUrl}`);
+  if (demo.sandbox) {
+    const { username, password } = demo.sandbox.clinician;
+    const integrator = demo.sandbox.clients.integrator;
+    console.error(`Clinician sign-in: ${username} / ${password}`);
+    console.error(
+      `Client credentials: ${integrator.client_id} / ${integrator.client_secret} (API key ${integrator.api_key})`,
+    );
+  }
+  console.error(`Client configs are written under ${demo.home}`);
+  console.log(`Eka MCP demo: ${demo.url}`);
+  if (!values['no-open']) openBrowser(demo.url);
+
+  let closing = false;
+  const close = () => {
+    if (closing) return;
+    closing = true;
+    console.error('Stopping the demo…');
+    void demo.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', close);
+  process.on('SIGTERM', close);
+}
+
+main().catch((error: unknown) => {
+  console.error(`The demo could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,165 @@
+// The clinician's journey in a real browser, on the demo host, against the Eka
+// sandbox and the real keychain: sign in, connect Claude Desktop, use the
+// written entry exactly as Claude would, sign out, then client credentials.
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { expect, type Page, test } from '@playwright/test';
+import { type Demo, startDemo } from '../../app/demo/demo-host';
+import { expectAccessible, screenshotBothThemes } from './helpers';
+
+interface ClaudeConfig {
+  mcpServers?: Record<string, { command: string; args: string[]; env?: Record<string, string> }>;
+}
+
+let demo: Demo;
+let home: string;
+let claude: Client | undefined;
+
+test.beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'eka-e2e-home-'));
+  // Claude Desktop is "installed": its config folder exists, the file does not yet.
+  await mkdir(join(home, '.config', 'Claude'), { recursive: true });
+  demo = await startDemo({
+    port: 0,
+    home,
+    keychainService: `Eka MCP E2E ${randomUUID()}`,
+    sandbox: { issuerPort: 0, apiPort: 0 },
+  });
+  expect(demo.keychainError).toBeUndefined();
+});
+
+test.afterAll(async () => {
+  await claude?.close().catch(() => undefined);
+  await demo?.stop();
+  await rm(home, { recursive: true, force: true });
+});
+
+/** Starts the server from the config entry the way Claude Desktop does: its command, args and env, cwd /. */
+async function startLikeClaude(entry: { command: string; args: string[]; env?: Record<string, string> }) {
+  const desktopSession: Record<string, string> = {};
+  for (const key of ['DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'XDG_DATA_HOME']) {
+    const value = process.env[key];
+    if (value) desktopSession[key] = value;
+  }
+  const transport = new StdioClientTransport({
+    command: entry.command,
+    args: entry.args,
+    env: { ...getDefaultEnvironment(), ...desktopSession, ...entry.env },
+    cwd: '/',
+    stderr: 'ignore',
+  });
+  const client = new Client({ name: 'claude-ai', version: '0.1.0' });
+  await client.connect(transport);
+  return client;
+}
+
+/** A button of the main navigation. */
+function nav(page: Page, name: string) {
+  return page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
+}
+
+function text(result: unknown): string {
+  const content = ((result as { content?: unknown }).content ?? []) as { type: string; text?: string }[];
+  return content.map((c) => c.text ?? '').join('\n');
+}
+
+test('sign in, connect Claude Desktop, use it, sign out, then client credentials', async ({
+  page,
+  context,
+}) => {
+  const { clinician, clients } = demo.sandbox!;
+  await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' });
+
+  // Open the app: the Sign in screen.
+  await page.goto(demo.url);
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in to Eka' })).toBeVisible();
+  await expect(page.getByTestId('server-state')).toHaveCount(0);
+  await expectAccessible(page, 'sign in');
+  await screenshotBothThemes(page, 'sign-in');
+
+  // Sign in with Eka: the sandbox's login page opens in a new tab.
+  const loginTab = context.waitForEvent('page');
+  await page.getByRole('button', { name: 'Sign in with Eka' }).click();
+  const tab = await loginTab;
+  await expect(page.getByRole('heading', { name: 'Continue in your browser' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Cancel' })).toBeVisible();
+  await expectAccessible(page, 'sign in (waiting)');
+  await screenshotBothThemes(page, 'sign-in-waiting');
+
+  await tab.waitForLoadState();
+  await tab.getByLabel('Username').fill(clinician.username);
+  await tab.getByLabel('Password').fill(clinician.password);
+  await tab.getByRole('button', { name: 'Sign in' }).click();
+  const allow = tab.getByRole('button', { name: 'Allow' });
+  if (await allow.isVisible({ timeout: 10_000 }).catch(() => false)) await allow.click();
+
+  // Home shows the clinician and the token's expiry.
+  await expect(page.getByRole('heading', { level: 1, name: 'Home' })).toBeVisible();
+  await expect(page.getByTestId('clinician')).toHaveText(clinician.name);
+  await expect(page.getByTestId('token-expiry')).toContainText(/Expires in/);
+  await expect(page.getByTestId('server-state')).toHaveText('Running');
+  await tab.close();
+
+  // Connect to Claude Desktop: the config in the temp HOME holds the entry.
+  const claudeCard = page.locator('[data-client="claude"]');
+  await claudeCard.getByRole('button', { name: 'Connect Claude Desktop' }).click();
+  await expect(claudeCard.getByText('Connected', { exact: true })).toBeVisible();
+  await expect(claudeCard.getByText(/Quit and reopen Claude Desktop/)).toBeVisible();
+  await expectAccessible(page, 'home');
+  await screenshotBothThemes(page, 'home');
+
+  const configPath = join(home, '.config', 'Claude', 'claude_desktop_config.json');
+  const config = JSON.parse(await readFile(configPath, 'utf8')) as ClaudeConfig;
+  const entry = config.mcpServers?.['eka-care'];
+  expect(entry).toBeDefined();
+  expect(JSON.stringify(entry)).not.toMatch(/secret|token|password/i);
+
+  // Spawn that entry exactly as Claude would and search patients through it.
+  claude = await startLikeClaude(entry!);
+  const found = await claude.callTool({ name: 'search_patients', arguments: { prefix: 'a' } });
+  expect(found.isError ?? false, text(found)).toBe(false);
+  const patients = (found.structuredContent as { patients?: unknown[] } | undefined)?.patients ?? [];
+  expect(patients.length).toBeGreaterThan(0);
+
+  // Sign out: the same call now fails with the sign-in message.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in to Eka' })).toBeVisible();
+  const refused = await claude.callTool({ name: 'search_patients', arguments: { prefix: 'a' } });
+  expect(refused.isError).toBe(true);
+  expect(text(refused)).toMatch(/sign in/i);
+
+  // Settings: client credentials with the sandbox integrator's keys; the test succeeds.
+  await nav(page, 'Settings').click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+  await page.getByRole('radio', { name: /Client credentials/ }).check();
+  await page.getByLabel('Client id', { exact: true }).fill(clients.integrator.client_id);
+  await page.getByLabel('Client secret', { exact: true }).fill(clients.integrator.client_secret);
+  await page.getByLabel('API key (optional)', { exact: true }).fill(clients.integrator.api_key);
+  await page.getByRole('button', { name: 'Test credentials' }).click();
+  await expect(page.getByTestId('credentials-result')).toContainText('Eka accepted the credentials');
+  await expect(page.getByLabel('Client secret', { exact: true })).toHaveValue('');
+  await expectAccessible(page, 'settings');
+  await screenshotBothThemes(page, 'settings');
+
+  // Home in client-credentials mode: the Claude entry was updated for the new mode.
+  await nav(page, 'Home').click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Home' })).toBeVisible();
+  await expect(page.getByText('Client credentials', { exact: true })).toBeVisible();
+  const updated = JSON.parse(await readFile(configPath, 'utf8')) as ClaudeConfig;
+  expect(updated.mcpServers?.['eka-care']?.args).toContain('client-credentials');
+  expect(JSON.stringify(updated)).not.toContain(clients.integrator.client_secret);
+
+  // Logs: redacted lines, no secret anywhere on the screen.
+  await nav(page, 'Logs').click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Logs' })).toBeVisible();
+  await expect(page.getByRole('log')).toContainText('Signed in to Eka');
+  const logText = (await page.getByRole('log').textContent()) ?? '';
+  expect(logText).not.toContain(clients.integrator.client_secret);
+  expect(logText).not.toContain(clients.integrator.api_key);
+  await expectAccessible(page, 'logs');
+  await screenshotBothThemes(page, 'logs');
+});
