@@ -42,7 +42,8 @@ const PATTERNS: Pattern[] = [
   { re: /\b\d{2}-\d{4}-\d{4}-\d{4}\b/g, replace: '[abha]' },
   { re: /(?<!\d)\d{14}(?!\d)/g, replace: '[abha]' },
   // Indian mobile numbers, with or without +91 / 91 / 0, spaces or dashes.
-  { re: /(?:\+91[\s-]?|(?<!\d)91[\s-]?|(?<!\d)0)?(?<!\d)[6-9]\d{4}[\s-]?\d{5}(?!\d)/g, replace: '[mobile]' },
+  { re: /\+91[\s-]?[6-9]\d{4}[\s-]?\d{5}(?!\d)/g, replace: '[mobile]' },
+  { re: /(?<!\d)(?:91[\s-]?|0)?[6-9]\d{4}[\s-]?\d{5}(?!\d)/g, replace: '[mobile]' },
   // Secrets passed as flags: --client-secret X.
   { re: /(--(?:client-secret|api-key|password|token)[=\s]+)\S+/gi, replace: '$1[redacted]' },
 ];

@@ -1,0 +1,68 @@
+/**
+ * The "done when" check from the issue: the MCP Inspector CLI lists every
+ * tool of the bundle, and calls search_patients against the sandbox when
+ * EKA_API_BASE_URL, EKA_CLIENT_ID and EKA_CLIENT_SECRET point at it.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../sandbox/index';
+import { EMPTY_CWD, ROOT, SERVER_BUNDLE } from './harness';
+
+const run = promisify(execFile);
+const INSPECTOR = join(ROOT, 'node_modules/@modelcontextprotocol/inspector/cli/build/cli.js');
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
+});
+
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+async function inspector(args: string[], env: Record<string, string>) {
+  const { stdout } = await run(
+    process.execPath,
+    [INSPECTOR, '--cli', process.execPath, SERVER_BUNDLE, ...args],
+    {
+      cwd: EMPTY_CWD,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+  return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+describe('MCP Inspector CLI', () => {
+  it('lists every tool', async () => {
+    const out = await inspector(['--method', 'tools/list'], {});
+    expect((out.tools as { name: string }[]).map((t) => t.name)).toHaveLength(24);
+  });
+
+  it('calls search_patients against the sandbox with client credentials from the environment', async () => {
+    const env = {
+      EKA_API_BASE_URL: sandbox.apiBaseUrl,
+      EKA_CLIENT_ID: sandbox.clients.integrator.client_id,
+      EKA_CLIENT_SECRET: sandbox.clients.integrator.client_secret,
+    };
+    const out = await inspector(
+      [
+        ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+        '--method',
+        'tools/call',
+        '--tool-name',
+        'search_patients',
+        '--tool-arg',
+        'prefix=a',
+      ],
+      env,
+    );
+    expect(out.isError).toBeFalsy();
+    const structured = out.structuredContent as { patients: { patient_id: string }[]; count: number };
+    expect(structured.count).toBeGreaterThan(0);
+    expect(structured.patients[0]!.patient_id).toBeTruthy();
+  });
+});
