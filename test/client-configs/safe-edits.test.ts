@@ -205,6 +205,34 @@ describe('status and repair', () => {
     expect(written.mcpServers['eka-care'].args.slice(1)).toEqual(['--mode', 'open', '--env', 'sandbox']);
   });
 
+  it('fields a client or user added to our entry (disabled, autoApprove) count as connected and survive a repair', async () => {
+    const dir = await home();
+    await mkdir(join(dir, '.codeium', 'windsurf'), { recursive: true });
+    const path = join(dir, '.codeium', 'windsurf', 'mcp_config.json');
+    const ctx = testContext(dir);
+    await connectClient('windsurf', ctx);
+    const config = JSON.parse(await readFile(path, 'utf8'));
+    config.mcpServers['eka-care'].disabled = true;
+    config.mcpServers['eka-care'].disabledTools = ['book_appointment'];
+    config.mcpServers['eka-care'].env = {};
+    await writeFile(path, JSON.stringify(config, null, 2));
+    const plain = testContext(dir, { install: { ...PACKAGED_INSTALL, runAsNode: false } });
+    expect((await clientStatus('windsurf', ctx)).state).toBe('outdated');
+    await writeFile(path, JSON.stringify(config, null, 2));
+    expect((await clientStatus('windsurf', plain)).state).toBe('connected');
+    expect((await connectClient('windsurf', plain)).changed).toBe(false);
+
+    const moved = testContext(dir, {
+      install: { ...PACKAGED_INSTALL, serverPath: '/opt/Eka MCP/eka-mcp-server.mjs' },
+    });
+    expect((await repairConnections(moved)).repaired.map((r) => r.client)).toEqual(['windsurf']);
+    const entry = JSON.parse(await readFile(path, 'utf8')).mcpServers['eka-care'];
+    expect(entry.args[0]).toBe('/opt/Eka MCP/eka-mcp-server.mjs');
+    expect(entry.env).toEqual({ ELECTRON_RUN_AS_NODE: '1' });
+    expect(entry.disabled).toBe(true);
+    expect(entry.disabledTools).toEqual(['book_appointment']);
+  });
+
   it('repair leaves a foreign eka-care entry alone and status says connect would replace it', async () => {
     const dir = await home();
     await copyFile(join(FIXTURES, 'claude-code', 'foreign-eka-care.json'), join(dir, '.claude.json'));

@@ -11,7 +11,7 @@ import {
 } from './config-file';
 import { type ConfigText, entryValue, parseConfigText, sectionNode } from './config-text';
 import { removeEntryText, setEntryText } from './edit';
-import { buildEntry, entryForClient, isOurEntry, isRecord, jsonEqual } from './entry';
+import { buildEntry, entryForClient, isOurEntry, isRecord, sameEntry, updatedEntry } from './entry';
 import { ClientConfigError } from './errors';
 import {
   type ChangeResult,
@@ -98,15 +98,16 @@ export async function connectClient(
   const plans: Array<{ loaded: LoadedFile; text: string; replacedForeign: boolean } | null> = [];
   for (const item of loaded) {
     const current = entryValue(item.config, definition.sectionKey, ENTRY_NAME);
-    if (current !== undefined && jsonEqual(current, entry)) {
+    if (current !== undefined && sameEntry(current, entry)) {
       plans.push(null);
       continue;
     }
     await assertWritable(item.file, definition.label);
     const replacedForeign = current !== undefined && !isOurEntry(current);
+    const value = updatedEntry(current, entry);
     plans.push({
       loaded: item,
-      text: setEntryText(item.config, definition.sectionKey, ENTRY_NAME, entry),
+      text: setEntryText(item.config, definition.sectionKey, ENTRY_NAME, value),
       replacedForeign,
     });
   }
@@ -247,7 +248,7 @@ async function fileStatus(
   if (!item.file.exists && !location.installed) return { path, state: 'not-installed' };
   const current = entryValue(item.config, definition.sectionKey, ENTRY_NAME);
   if (current === undefined) return { path, state: 'not-connected' };
-  if (jsonEqual(current, expected)) return { path, state: 'connected' };
+  if (sameEntry(current, expected)) return { path, state: 'connected' };
   if (isOurEntry(current)) return { path, state: 'outdated', detail: describeDifference(current, expected) };
   return {
     path,

@@ -38,6 +38,35 @@ export function isOurEntry(value: unknown): boolean {
   return typeof first === 'string' && /(^|[\\/])eka-mcp-server\.mjs$/.test(first);
 }
 
+/** The entry fields Eka MCP owns; anything else a client or user adds (`disabled`, `autoApprove`) is kept. */
+const OWNED_KEYS = ['type', 'command', 'args', 'env'] as const;
+
+function owned(value: Record<string, unknown>, key: (typeof OWNED_KEYS)[number]): unknown {
+  const field = value[key];
+  // An empty env is the same as none.
+  if (key === 'env' && isRecord(field) && Object.keys(field).length === 0) return undefined;
+  return field;
+}
+
+/** Whether an existing entry runs exactly what `expected` runs (extra fields the client added are ignored). */
+export function sameEntry(current: unknown, expected: McpServerEntry): boolean {
+  if (!isRecord(current)) return false;
+  const want = expected as unknown as Record<string, unknown>;
+  return OWNED_KEYS.every((key) => jsonEqual(owned(current, key), owned(want, key)));
+}
+
+/**
+ * The entry to write over `current`: `expected`, keeping the extra fields of
+ * an entry Eka MCP wrote before (a foreign entry is replaced whole).
+ */
+export function updatedEntry(current: unknown, expected: McpServerEntry): McpServerEntry {
+  if (!isRecord(current) || !isOurEntry(current)) return expected;
+  const extras = Object.fromEntries(
+    Object.entries(current).filter(([key]) => !(OWNED_KEYS as readonly string[]).includes(key)),
+  );
+  return { ...expected, ...extras };
+}
+
 /** Whether two JSON values are equal, ignoring key order. */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
