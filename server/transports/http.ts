@@ -54,6 +54,8 @@ interface HttpLimits {
   requestTimeoutMs: number;
   allowedHosts: string[];
   allowedOrigins: string[];
+  /** Express `trust proxy`: which proxies' X-Forwarded-For to believe (rate limits key on the client address). */
+  trustProxy: boolean | number | string;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -84,7 +86,16 @@ function readHttpLimits(env: Record<string, string | undefined>): HttpLimits {
     requestTimeoutMs: int('EKA_MCP_HTTP_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, 1_000, 600_000),
     allowedHosts: list('EKA_MCP_ALLOWED_HOSTS'),
     allowedOrigins: list('EKA_MCP_ALLOWED_ORIGINS').map((origin) => origin.replace(/\/+$/, '')),
+    trustProxy: parseTrustProxy(env.EKA_MCP_TRUST_PROXY),
   };
+}
+
+function parseTrustProxy(raw: string | undefined): boolean | number | string {
+  const value = raw?.trim();
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }
 
 function jsonRpcError(res: Response, status: number, message: string, code = -32000): void {
@@ -207,7 +218,7 @@ export async function startHttpServer(
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', limits.trustProxy);
 
   // Filled in once the port is known (port 0 picks a free one).
   const allowedHosts = new Set<string>(limits.allowedHosts);

@@ -106,6 +106,58 @@ describe('HTTP transport, EkaCare OAuth mode', () => {
     expect(response.headers.get('www-authenticate')).toContain('expired');
   });
 
+  it('refreshes through the proxy with the client registered here', async () => {
+    now = Date.now();
+    const before = oauth.tokens();
+    const client = oauth.clientInformation();
+    const refresh = () =>
+      fetch(`${server.baseUrl}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: before?.refresh_token ?? '',
+          client_id: client?.client_id ?? '',
+          client_secret: client?.client_secret ?? '',
+        }),
+      });
+    const response = await refresh();
+    expect(response.status).toBe(200);
+    const tokens = (await response.json()) as { access_token: string; refresh_token?: string };
+    expect(tokens.access_token).not.toBe(before?.access_token);
+    expect((await listTools(server.url, tokens.access_token)).status).toBe(200);
+    // Refresh tokens rotate: the old one is spent.
+    const again = await refresh();
+    expect(again.status).toBe(400);
+    oauth.saveTokens({ ...tokens, token_type: 'Bearer' });
+  });
+
+  it('refuses a refresh token presented by another registered client', async () => {
+    const register = await fetch(`${server.baseUrl}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_name: 'another client',
+        redirect_uris: ['http://127.0.0.1:1/cb'],
+        token_endpoint_auth_method: 'client_secret_post',
+      }),
+    });
+    expect(register.status).toBe(201);
+    const intruder = (await register.json()) as { client_id: string; client_secret: string };
+    const response = await fetch(`${server.baseUrl}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: oauth.tokens()?.refresh_token ?? '',
+        client_id: intruder.client_id,
+        client_secret: intruder.client_secret,
+      }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
   it('does not reuse a one-time code', async () => {
     const client = oauth.clientInformation();
     const response = await fetch(`${server.baseUrl}/token`, {
