@@ -32,7 +32,10 @@ export async function runModeCommand(args: string[], ctx: CliContext): Promise<n
       `mode: expected one of oidc, client-credentials, open (got "${positionals.join(' ')}")`,
     );
   }
-  await ctx.settings.update({ mode: mode as (typeof MODES)[number] });
+  const settings = await ctx.settings.update({ mode: mode as (typeof MODES)[number] });
   ctx.stdout(`Mode set to ${mode}.`);
+  if (mode === 'client-credentials' && !settings.ccClientId) {
+    process.stderr.write('Next: eka-mcp credentials set --client-id ID --client-secret-stdin\n');
+  }
   return 0;
 }

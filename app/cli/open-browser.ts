@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 
-/** Opens `url` in the system browser (open on macOS, start on Windows, xdg-open elsewhere). */
+/** Opens `url` in the system browser (open on macOS, the URL handler on Windows, xdg-open elsewhere). */
 export function openInSystemBrowser(url: string): Promise<void> {
   const [command, args] =
     process.platform === 'darwin'
       ? ['open', [url]]
       : process.platform === 'win32'
-        ? ['cmd', ['/c', 'start', '""', url.replaceAll('&', '^&')]]
+        ? ['rundll32', ['url.dll,FileProtocolHandler', url]]
         : ['xdg-open', [url]];
   return new Promise((resolve, reject) => {
     const child = spawn(command, args as string[], { stdio: 'ignore', detached: true });

@@ -360,7 +360,8 @@ async function runLogin(options: LoginOptions): Promise<LoginResult> {
     try {
       await options.openExternal(authorizationUrl.href);
     } catch (cause) {
-      throw new LoginError('browser-failed', 'Could not open the browser for sign-in', { cause });
+      const detail = cause instanceof Error ? `: ${cause.message}` : '';
+      throw new LoginError('browser-failed', `Could not open the browser for sign-in${detail}`, { cause });
     }
     return await outcome;
   } finally {
