@@ -35,10 +35,17 @@ export interface TestServer extends HttpServerHandle {
 /** Starts the HTTP transport in this process against the sandbox. */
 export async function startTestServer(
   sandbox: Sandbox,
-  options: { oauth?: boolean; redisUrl?: string; clock?: Clock; env?: Record<string, string> } = {},
+  options: {
+    oauth?: boolean;
+    redisUrl?: string;
+    clock?: Clock;
+    env?: Record<string, string>;
+    /** Public URL when the server sits behind a load balancer; its own address otherwise. */
+    baseUrl?: string;
+  } = {},
 ): Promise<TestServer> {
   const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = options.baseUrl ?? `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
     EKA_ENV: 'sandbox',
     EKA_API_BASE_URL: sandbox.apiBaseUrl,

@@ -1,0 +1,62 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../sandbox/types';
+import { freePort, PROBE_CALL, startTestSandbox, startTestServer, type TestServer } from './harness';
+import { startLoadBalancer, type TestLoadBalancer } from './load-balancer';
+import { BrowserOAuthClient, launchChromium } from './oauth-browser';
+import { startTestRedis, type TestRedis } from './redis-server';
+
+describe('two instances behind a round-robin load balancer, sharing Redis', () => {
+  let sandbox: Sandbox;
+  let redis: TestRedis;
+  let a: TestServer;
+  let b: TestServer;
+  let balancer: TestLoadBalancer;
+  let browser: Browser;
+  let oauth: BrowserOAuthClient;
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox();
+    redis = await startTestRedis();
+    const publicPort = await freePort();
+    const baseUrl = `http://127.0.0.1:${publicPort}`;
+    a = await startTestServer(sandbox, { oauth: true, redisUrl: redis.url, baseUrl });
+    b = await startTestServer(sandbox, { oauth: true, redisUrl: redis.url, baseUrl });
+    balancer = await startLoadBalancer([a.port, b.port], publicPort);
+    browser = await launchChromium();
+    oauth = new BrowserOAuthClient(browser, sandbox);
+    await oauth.listen();
+  });
+
+  afterAll(async () => {
+    await oauth?.close();
+    await browser?.close();
+    await balancer?.close();
+    await a?.close();
+    await b?.close();
+    await redis?.stop();
+    await sandbox?.stop();
+  });
+
+  it('completes the OAuth login and tool calls whichever instance answers each step', async () => {
+    const endpoint = new URL('/mcp', balancer.url);
+    const transport = new StreamableHTTPClientTransport(endpoint, { authProvider: oauth });
+    await expect(new Client({ name: 'lb-test', version: '1.0.0' }).connect(transport)).rejects.toThrow(
+      /Unauthorized/i,
+    );
+    await transport.finishAuth(await oauth.code());
+
+    const client = new Client({ name: 'lb-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(endpoint, { authProvider: oauth }));
+    for (let i = 0; i < 6; i++) {
+      const result = await client.callTool(PROBE_CALL);
+      expect(result.isError, JSON.stringify(result.content)).not.toBe(true);
+    }
+    await client.close();
+    // Both instances took part in the login and the calls.
+    expect(balancer.counts[0]).toBeGreaterThan(3);
+    expect(balancer.counts[1]).toBeGreaterThan(3);
+  });
+});
