@@ -21,6 +21,7 @@ import {
   listClientStatuses,
   repairConnections,
 } from '../../app/core/client-configs';
+import { assertUnchanged, readConfigFile } from '../../app/core/client-configs/config-file';
 import { FILE_NAMES, FIXTURES, PACKAGED_INSTALL, tempDir, testContext } from './helpers';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -75,6 +76,33 @@ describe('safe edits', () => {
     await disconnectClient('claude', testContext(dir), { configPath: link });
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
     expect(await readFile(target)).toEqual(original);
+  });
+
+  it('a dangling symlink is refused, not replaced by a file', async () => {
+    const dir = await home();
+    const link = join(dir, FILE_NAMES.cursor);
+    await symlink(join(dir, 'gone', 'mcp.json'), link);
+    await expect(connectClient('cursor', testContext(dir), { configPath: link })).rejects.toMatchObject({
+      code: 'io',
+    });
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+  });
+
+  it('a file saved by someone else after it was read is not overwritten', async () => {
+    const dir = await home();
+    const path = join(dir, FILE_NAMES.claude);
+    await copyFile(join(FIXTURES, 'claude', 'many-servers.json'), path);
+    const file = await readConfigFile(path);
+    await assertUnchanged(file, 'Claude Desktop');
+    await writeFile(path, '{"mcpServers": {}, "savedByClaude": true}');
+    await expect(assertUnchanged(file, 'Claude Desktop')).rejects.toMatchObject({
+      code: 'changed-meanwhile',
+    });
+    const missing = await readConfigFile(join(dir, 'new.json'));
+    await writeFile(join(dir, 'new.json'), '{}');
+    await expect(assertUnchanged(missing, 'Claude Desktop')).rejects.toMatchObject({
+      code: 'changed-meanwhile',
+    });
   });
 
   it('keeps the file mode of the config and gives backups the same mode', async () => {

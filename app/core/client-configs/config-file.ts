@@ -114,6 +114,24 @@ export async function assertWritable(file: ConfigFile, label: string): Promise<v
   }
 }
 
+/** Refuses to write when the file changed since it was read (the client saved it meanwhile): nothing is lost. */
+export async function assertUnchanged(file: ConfigFile, label: string): Promise<void> {
+  let now: Buffer | undefined;
+  try {
+    now = await readFile(file.target);
+  } catch (cause) {
+    if (!isErrno(cause, 'ENOENT')) throw ioError(file.path, 'read', cause);
+  }
+  const same = now === undefined ? !file.exists : file.exists && now.equals(file.bytes);
+  if (!same) {
+    throw new ClientConfigError(
+      'changed-meanwhile',
+      `${label} config ${file.path} changed while Eka MCP was editing it. Nothing was changed: try again.`,
+      { path: file.path },
+    );
+  }
+}
+
 /** A backup name that sorts by time: `<file>.eka-backup-2026-01-31T09-15-02-123Z`. */
 export function backupStamp(now: Date): string {
   return now.toISOString().replace(/[:.]/g, '-');

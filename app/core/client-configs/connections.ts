@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { CLIENTS, type ClientDefinition, configLocations } from './clients';
 import {
+  assertUnchanged,
   assertWritable,
   type ConfigFile,
   listBackups,
@@ -120,6 +121,7 @@ export async function connectClient(
       continue;
     }
     const { file } = plan.loaded;
+    await assertUnchanged(file, definition.label);
     const backupPath = file.exists ? await writeBackup(file, (ctx.now ?? (() => new Date()))()) : undefined;
     await writeConfigFile(file, plan.text);
     files.push({
@@ -214,6 +216,7 @@ export async function disconnectClient(
       continue;
     }
     const { file } = plan.item;
+    await assertUnchanged(file, definition.label);
     const backupPath = await writeBackup(file, (ctx.now ?? (() => new Date()))());
     if (plan.removeFile) await removeConfigFile(file);
     else await writeConfigFile(file, plan.text as string);

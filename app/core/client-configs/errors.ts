@@ -5,6 +5,7 @@ export type ClientConfigErrorCode =
   | 'unparseable'
   | 'unexpected-shape'
   | 'read-only'
+  | 'changed-meanwhile'
   | 'io';
 
 /** A client-config failure with a stable code and a message the user can act on. */
