@@ -2,7 +2,15 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../sandbox/index';
 import type { Sandbox } from '../sandbox/types';
-import { filesUnder, isolate, launchChromium, runCli, signInOnSandbox, startCliLogin } from './helpers';
+import {
+  filesUnder,
+  isListening,
+  isolate,
+  launchChromium,
+  runCli,
+  signInOnSandbox,
+  startCliLogin,
+} from './helpers';
 import { clearService, readRawSession } from './keychain';
 
 describe('eka-mcp login with the system browser', () => {
@@ -101,6 +109,28 @@ describe('eka-mcp login with the system browser', () => {
       expect(result.stderr).toContain('--env must be production, development or sandbox');
       expect(filesUnder(iso.home)).toEqual([]);
     } finally {
+      iso.cleanup();
+    }
+  });
+
+  it('stops on Ctrl-C: exit 130, one line, the port closed and nothing stored', async () => {
+    const iso = isolate();
+    try {
+      const login = startCliLogin(
+        ['--env', 'sandbox', '--issuer', sandbox.issuer, '--api-base-url', sandbox.apiBaseUrl],
+        iso.env,
+      );
+      const redirectUri = new URL(await login.url).searchParams.get('redirect_uri') ?? '';
+      expect(await isListening(new URL('/', redirectUri).href)).toBe(true);
+      login.child.kill('SIGINT');
+      const result = await login.done;
+      expect(result.code).toBe(130);
+      expect(result.stderr).toBe('eka-mcp: Sign-in cancelled\n');
+      expect(await isListening(redirectUri)).toBe(false);
+      expect(await readRawSession(iso.service)).toBeNull();
+      expect(filesUnder(iso.home).filter((f) => f.path.endsWith('settings.json'))).toEqual([]);
+    } finally {
+      await clearService(iso.service);
       iso.cleanup();
     }
   });
