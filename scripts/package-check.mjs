@@ -2,7 +2,9 @@
 // layout the client entries rely on: the server bundle and keytar's native
 // module unpacked from app.asar, and the Electron fuses as configured.
 //
-//   node scripts/package-check.mjs [--keep]
+//   node scripts/package-check.mjs [--keep] [--out DIR] [--no-build]
+//
+// --out DIR keeps the unpacked app in DIR/linux-unpacked (tests inspect it).
 //
 // Electron's own binary is not downloaded: electron-builder gets a stand-in
 // folder (an executable named `electron` carrying a fuse wire, and a
@@ -17,6 +19,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const keep = process.argv.includes('--keep');
+const outIndex = process.argv.indexOf('--out');
+const outDir = outIndex > 0 ? process.argv[outIndex + 1] : undefined;
 const electronVersion = JSON.parse(
   readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8'),
 ).version;
@@ -72,14 +76,17 @@ try {
   writeFileSync(join(dist, 'LICENSE'), 'stand-in\n');
 
   if (!process.argv.includes('--no-build')) {
-    const built = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], {
+    // Named targets only: a full build would empty dist/ under other running tests.
+    const targets = ['main', 'preload', 'renderer'];
+    if (!existsSync(join(root, 'dist/server/eka-mcp-server.mjs'))) targets.push('server');
+    const built = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), ...targets], {
       cwd: root,
       stdio: 'inherit',
     });
     if (built.status !== 0) throw new Error('the build failed');
   }
 
-  const output = join(work, 'release');
+  const output = outDir ?? join(work, 'release');
   const result = spawnSync(
     process.execPath,
     [
@@ -127,6 +134,11 @@ try {
   check(
     existsSync(keytarNode),
     'keytar native module at app.asar.unpacked/node_modules/keytar/build/Release/keytar.node',
+  );
+  const keytarJs = join(resources, 'app.asar.unpacked', 'node_modules', 'keytar', 'lib', 'keytar.js');
+  check(
+    existsSync(keytarJs),
+    'keytar loadable by the unpacked server (app.asar.unpacked/node_modules/keytar)',
   );
 
   const asar = require('@electron/asar');

@@ -155,6 +155,7 @@ export class ServerSupervisor {
     this.captureStderr(transport);
     const client = new Client({ name: 'eka-mcp-desktop-supervisor', version: '1.0.0' });
     const started = performance.now();
+    const launchedAt = Date.now();
     try {
       await client.connect(transport, { timeout: this.options.startTimeoutMs });
       const { tools } = await client.listTools(undefined, { timeout: this.options.startTimeoutMs });
@@ -174,7 +175,9 @@ export class ServerSupervisor {
       });
     } catch (error) {
       await client.close().catch(() => undefined);
-      this.onFailure(`The server did not start: ${describe(error)}`);
+      const last = this.lines.at(-1);
+      const said = last && last.time >= launchedAt ? ` (its last message: ${last.text})` : '';
+      this.onFailure(`The server did not start: ${describe(error)}${said}`);
     }
   }
 

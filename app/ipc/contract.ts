@@ -152,7 +152,18 @@ export const METHODS = {
   refreshClients: { input: noInput, result: returns<ClientView[]>() },
   checkServer: { input: noInput, result: returns<ServerHealth>() },
   getLogs: { input: noInput, result: returns<LogLine[]>() },
-  openExternal: { input: z.object({ url: z.string().url().max(4096) }).strict(), result: returns<void>() },
+  openExternal: {
+    input: z
+      .object({
+        url: z
+          .string()
+          .max(4096)
+          .url()
+          .refine((v) => /^https?:\/\//i.test(v), 'only web addresses can be opened'),
+      })
+      .strict(),
+    result: returns<void>(),
+  },
 } as const;
 
 export type MethodName = keyof typeof METHODS;

@@ -1,0 +1,165 @@
+// The window's security switches, navigation and new-window refusal, which
+// URLs may reach the system browser, the CSP, and the tray's menu.
+import { describe, expect, it } from 'vitest';
+import { harden } from '../../app/electron/harden';
+import { CONTENT_SECURITY_POLICY, isTrustedSenderUrl } from '../../app/electron/security';
+import { buildTrayMenu, trayStatus } from '../../app/electron/tray-menu';
+import { createWindowOptions } from '../../app/electron/window-options';
+import type { AppState } from '../../app/ipc/contract';
+import { isAllowedExternalUrl, isEkaPage } from '../../app/ipc/external-urls';
+
+const PAGE = 'file:///opt/Eka%20MCP/resources/app.asar/dist/renderer/index.html';
+
+describe('window options', () => {
+  it('isolates and sandboxes the renderer', () => {
+    const options = createWindowOptions('/app/dist/app/preload.cjs');
+    expect(options.webPreferences).toMatchObject({
+      preload: '/app/dist/app/preload.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    });
+    expect(options.show).toBe(false);
+  });
+
+  it('has a strict content security policy', () => {
+    expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-(inline|eval)/);
+    expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
+  });
+});
+
+describe('web contents hardening', () => {
+  function hardened() {
+    const listeners = new Map<string, (event: { preventDefault(): void }, url: string) => void>();
+    let openHandler: ((details: { url: string }) => { action: string }) | undefined;
+    const opened: string[] = [];
+    const contents = {
+      on: (name: string, listener: (event: { preventDefault(): void }, url: string) => void) => {
+        listeners.set(name, listener);
+        return contents;
+      },
+      setWindowOpenHandler: (handler: (details: { url: string }) => { action: string }) => {
+        openHandler = handler;
+      },
+    };
+    harden(contents as never, PAGE, (url) => opened.push(url));
+    const fire = (name: string, url: string) => {
+      let prevented = false;
+      listeners.get(name)?.(
+        {
+          preventDefault: () => {
+            prevented = true;
+          },
+        },
+        url,
+      );
+      return prevented;
+    };
+    return { fire, open: (url: string) => openHandler!({ url }), opened };
+  }
+
+  it('refuses navigation away from our page', () => {
+    const { fire } = hardened();
+    expect(fire('will-navigate', 'https://evil.example/')).toBe(true);
+    expect(fire('will-navigate', 'file:///etc/passwd')).toBe(true);
+    expect(fire('will-navigate', PAGE)).toBe(false);
+    expect(fire('will-attach-webview', 'https://evil.example/')).toBe(true);
+  });
+
+  it('denies every new window and hands links to the browser policy', () => {
+    const { open, opened } = hardened();
+    expect(open('https://www.eka.care/privacy')).toEqual({ action: 'deny' });
+    expect(opened).toEqual(['https://www.eka.care/privacy']);
+  });
+});
+
+describe('external URLs', () => {
+  it.each([
+    ['https://eka.care/', true],
+    ['https://accounts.eka.care/signin', true],
+    ['http://www.eka.care/', false],
+    ['https://eka.care.evil.example/', false],
+    ['https://evileka.care/', false],
+    ['https://user:pw@eka.care/', false],
+    ['file:///etc/passwd', false],
+    ['not a url', false],
+  ])('%s is an Eka page: %s', (url, allowed) => {
+    expect(isEkaPage(url)).toBe(allowed);
+  });
+
+  it('allows the pending login URL exactly, and nothing else off Eka', () => {
+    const login = 'http://127.0.0.1:7780/auth?client_id=eka-mcp-desktop&state=abc';
+    expect(isAllowedExternalUrl(login, login)).toBe(true);
+    expect(isAllowedExternalUrl(`${login}x`, login)).toBe(false);
+    expect(isAllowedExternalUrl(login, undefined)).toBe(false);
+  });
+
+  it('trusts only our own renderer file as an IPC sender', () => {
+    expect(isTrustedSenderUrl(PAGE, PAGE)).toBe(true);
+    expect(isTrustedSenderUrl(`${PAGE}?x#y`, PAGE)).toBe(true);
+    expect(isTrustedSenderUrl('file:///opt/Eka%20MCP/other.html', PAGE)).toBe(false);
+    expect(isTrustedSenderUrl('https://eka.care/', PAGE)).toBe(false);
+    expect(isTrustedSenderUrl(undefined, PAGE)).toBe(false);
+  });
+});
+
+describe('tray', () => {
+  const base: AppState = {
+    session: { signedIn: false },
+    settings: {
+      mode: 'oidc',
+      environment: 'production',
+      apiBaseUrl: 'https://api.eka.care',
+      issuer: 'https://accounts.eka.care',
+      clientId: '',
+      launchAtLogin: false,
+      hasClientSecret: false,
+      hasApiKey: false,
+    },
+    signIn: { state: 'idle' },
+    server: { state: 'ok', restarts: 0 },
+    clients: [{ id: 'claude', name: 'Claude Desktop', state: 'not-connected', configPath: '/x' }],
+  };
+  const noop = () => undefined;
+  const actions = {
+    signIn: noop,
+    signOut: noop,
+    connectClaude: noop,
+    openWindow: noop,
+    openSettings: noop,
+    quit: noop,
+  };
+
+  it('shows signed out, signed in and problem states', () => {
+    expect(trayStatus(base)).toBe('signed-out');
+    expect(trayStatus({ ...base, session: { signedIn: true, name: 'Dr. A' } })).toBe('signed-in');
+    expect(trayStatus({ ...base, session: { signedIn: false, lastError: 'expired' } })).toBe('problem');
+    expect(trayStatus({ ...base, session: { signedIn: true }, server: { state: 'down', restarts: 2 } })).toBe(
+      'problem',
+    );
+  });
+
+  it('has the status line, sign in or out, connect, open, settings and quit', () => {
+    const labels = (state: AppState) => buildTrayMenu(state, actions).map((i) => i.label ?? i.type);
+    expect(labels(base)).toEqual([
+      'Not signed in',
+      'separator',
+      'Sign in with Eka',
+      'Connect to Claude Desktop',
+      'separator',
+      'Open Eka MCP',
+      'Settings',
+      'separator',
+      'Quit',
+    ]);
+    const signedIn = { ...base, session: { signedIn: true, name: 'Dr. Ananya Iyer' } };
+    expect(labels(signedIn).slice(0, 3)).toEqual(['Signed in as Dr. Ananya Iyer', 'separator', 'Sign out']);
+  });
+});
