@@ -313,8 +313,8 @@ export async function startHttpServer(
     });
     try {
       await server.connect(transport);
-      await transport.handleRequest(req, res, req.body);
-      await finished;
+      // Done when the reply is sent (or the deadline answered for it), even if a handler still runs.
+      await Promise.race([transport.handleRequest(req, res, req.body).then(() => finished), finished]);
     } catch (error) {
       logger.error('MCP request failed', { error: error instanceof Error ? error.message : String(error) });
       jsonRpcError(res, 500, 'Internal server error.', -32603);

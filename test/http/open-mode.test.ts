@@ -125,3 +125,40 @@ describe('HTTP transport, open mode', () => {
     expect(response.status).toBe(405);
   });
 });
+
+describe('HTTP transport, request time limit', () => {
+  let sandbox: Sandbox;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox();
+    server = await startTestServer(sandbox, {
+      env: { EKA_MCP_HTTP_REQUEST_TIMEOUT_MS: '1000', EKA_HTTP_TIMEOUT_MS: '600000', EKA_HTTP_RETRIES: '0' },
+    });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await sandbox?.stop();
+  });
+
+  it('stops a request that outlives the limit with a JSON-RPC error, and keeps serving', async () => {
+    sandbox.faults.add({
+      method: 'GET',
+      path: '/profiles/v1/patient/search',
+      fault: { kind: 'hang' },
+      times: 1,
+    });
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: PROBE_CALL }),
+    });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ error: { message: expect.stringMatching(/too long/) } });
+    const client = await connectClient(server.url);
+    const result = await client.callTool(PROBE_CALL);
+    expect(result.isError).not.toBe(true);
+    await client.close();
+  });
+});

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PROBE_CALL, startTestSandbox } from './harness';
 
 const BIN = join(import.meta.dirname, '../../bin/eka-mcp-server.mjs');
 
@@ -63,5 +64,48 @@ describe('eka-mcp-server --transport http (the shipped bundle)', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(output().stdout).toBe('');
+  });
+
+  it('finishes a request in flight before exiting on SIGTERM', async () => {
+    const sandbox = await startTestSandbox();
+    try {
+      const { child, exited, output } = run(['--transport', 'http', '--port', '0'], {
+        EKA_API_BASE_URL: sandbox.apiBaseUrl,
+        EKA_CLIENT_ID: sandbox.clients.integrator.client_id,
+        EKA_CLIENT_SECRET: sandbox.clients.integrator.client_secret,
+        EKA_API_KEY: sandbox.clients.integrator.api_key,
+      });
+      let url: string | undefined;
+      for (let attempt = 0; attempt < 100 && !url; attempt++) {
+        url = /listening on (http:\/\/\S+\/mcp)/.exec(output().stderr)?.[1];
+        if (!url) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(url).toBeDefined();
+      sandbox.faults.add({
+        method: 'GET',
+        path: '/profiles/v1/patient/search',
+        fault: { kind: 'delay', ms: 1500 },
+        times: 1,
+      });
+      const pending = fetch(url as string, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: PROBE_CALL }),
+      });
+      // Signal once the call has reached the sandbox.
+      for (let attempt = 0; attempt < 100; attempt++) {
+        if (sandbox.requests.list().some((entry) => entry.path.startsWith('/profiles/v1/patient/search')))
+          break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      child.kill('SIGTERM');
+      const response = await pending;
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { result?: { isError?: boolean } };
+      expect(body.result?.isError).not.toBe(true);
+      expect(await exited).toBe(0);
+    } finally {
+      await sandbox.stop();
+    }
   });
 });
