@@ -171,6 +171,8 @@ describe('sandbox Eka API: documented shapes', () => {
       expect((await call('GET', `/profiles/v1/patient/${target.oid}`)).data.fln).toBe(target.fln);
 
       expect((await call('GET', '/profiles/v1/patient/by-mobile/?mob=12345')).status).toBe(400);
+      // An unencoded "+" is read as the +91 prefix.
+      expect((await call('GET', '/profiles/v1/patient/by-mobile/?mob=+919000010000')).status).toBe(200);
       expect((await call('GET', '/profiles/v1/patient/by-mobile/?mob=%2B919999999999')).status).toBe(404);
       expect((await call('GET', '/no/such/endpoint')).status).toBe(404);
       expect((await call('PUT', '/profiles/v1/patient/search')).status).toBe(405);

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import AxeBuilder from '@axe-core/playwright';
 import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
 import { type Browser, chromium } from 'playwright-core';
@@ -256,6 +257,104 @@ describe('sandbox OpenID provider', () => {
       expect(await after.json()).toMatchObject({ error: 'invalid_token' });
     } finally {
       listener.close();
+    }
+  });
+
+  it('serves login and consent pages without accessibility violations, and re-asks after a wrong password', async () => {
+    const { url } = await authorizationUrl('http://127.0.0.1:5555/callback');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(url.href);
+      expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+      await page.getByLabel('Username').fill(sandbox.clinician.username);
+      await page.getByLabel('Password').fill('wrong-password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect(page.getByRole('alert').textContent()).resolves.toContain('not correct');
+      expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+      await page.getByLabel('Username').fill(sandbox.clinician.username);
+      await page.getByLabel('Password').fill(sandbox.clinician.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Allow' }).waitFor();
+      expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('refuses an OP access token at the API once it has expired (1 s lifetime)', async () => {
+    const short = await startSandbox({ issuerPort: 0, apiPort: 0, accessTokenTtl: 1 });
+    const listener = await loopbackListener();
+    try {
+      const config = await client.discovery(
+        new URL(short.issuer),
+        short.clients.desktop.client_id,
+        undefined,
+        client.None(),
+        {
+          execute: [client.allowInsecureRequests],
+        },
+      );
+      const verifier = client.randomPKCECodeVerifier();
+      const url = client.buildAuthorizationUrl(config, {
+        redirect_uri: `http://127.0.0.1:${listener.port}/callback`,
+        scope: 'openid profile email offline_access',
+        prompt: 'consent',
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        state: 'short',
+      });
+      await signInWithBrowser(url);
+      const tokens = await client.authorizationCodeGrant(config, await listener.redirect, {
+        pkceCodeVerifier: verifier,
+        expectedState: 'short',
+      });
+      expect(tokens.expires_in).toBe(1);
+      const headers = { authorization: `Bearer ${tokens.access_token}` };
+      // Poll until the token's expiry is observed; the verdict must then be a JSON 401.
+      let res = await fetch(`${short.apiBaseUrl}/dr/v1/business/entities`, { headers });
+      while (res.status === 200) {
+        await new Promise((r) => setTimeout(r, 250));
+        res = await fetch(`${short.apiBaseUrl}/dr/v1/business/entities`, { headers });
+      }
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ error: 'invalid_token' });
+      // The refresh token outlives the access token and rotates.
+      const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+      expect(refreshed.access_token).not.toBe(tokens.access_token);
+      expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+    } finally {
+      listener.close();
+      await short.stop();
+    }
+  });
+
+  it('accepts extra registered redirect URIs for the server client and refuses other non-loopback ones', async () => {
+    const own = await startSandbox({
+      issuerPort: 0,
+      apiPort: 0,
+      serverRedirectUris: ['https://mcp.clinic.example/oauth/callback'],
+    });
+    try {
+      const authorize = (redirectUri: string) => {
+        const url = new URL('/auth', own.issuer);
+        url.search = new URLSearchParams({
+          client_id: own.clients.server.client_id,
+          response_type: 'code',
+          scope: 'openid',
+          redirect_uri: redirectUri,
+          code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+          code_challenge_method: 'S256',
+        }).toString();
+        return fetch(url, { redirect: 'manual' });
+      };
+      const registered = await authorize('https://mcp.clinic.example/oauth/callback');
+      expect(registered.status).toBe(303);
+      expect(registered.headers.get('location')).toMatch(/^\/interaction\//);
+      expect((await authorize('https://elsewhere.example/oauth/callback')).status).toBe(400);
+      expect((await authorize('http://127.0.0.1:61234/any/path')).status).toBe(303);
+    } finally {
+      await own.stop();
     }
   });
 });

@@ -158,7 +158,9 @@ export const patientRoutes: Route[] = [
     method: 'GET',
     path: '/profiles/v1/patient/by-mobile',
     handle({ url, api }) {
-      const mob = checkMobile((url.searchParams.get('mob') ?? '').trim(), 'mob');
+      // An unencoded "+" in the query arrives as a space: accept it as the +91 prefix.
+      const raw = (url.searchParams.get('mob') ?? '').replace(/^ (?=91\d{10}$)/, '+').trim();
+      const mob = checkMobile(raw, 'mob');
       const full = url.searchParams.get('full_profile') === 'true';
       const patient = [...api.patients.values()].find((p) => p.mobile === mob && !p.arc);
       if (!patient) throw new ApiError(404, 'patient_not_found', 'No patient has this mobile number.');
