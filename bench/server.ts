@@ -1,0 +1,219 @@
+/**
+ * Server benchmark (not a test): cold start and tool-call overhead, each as a
+ * ratio measured in the same run.
+ *
+ * - Cold start: spawn to the first `tools/list` reply, median of several
+ *   interleaved runs, of the bundled server (dist/server/eka-mcp-server.mjs)
+ *   against a bare one-tool McpServer started the usual unbundled way
+ *   (bench/bare-server.mjs: plain node importing the SDK from node_modules).
+ *   Wall-clock time and the child's CPU time (user + system, Linux) are both
+ *   reported: CPU time is what the start costs; wall time also shows how busy
+ *   the machine was.
+ * - Tool-call overhead: `search_patients` through the server (real MCP client
+ *   over stdio, client-credentials mode) against the sandbox vs the same HTTP
+ *   request made directly with fetch, median latency of interleaved calls;
+ *   once against the sandbox as it is and once with a simulated 20 ms
+ *   upstream latency (closer to a real network).
+ *
+ *   npm run bench [-- --runs 15 --calls 300 --bundle path/to/bundle.mjs]
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { startSandbox } from '../test/sandbox/index';
+
+const ROOT = join(import.meta.dirname, '..');
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '15' },
+    calls: { type: 'string', default: '300' },
+    bundle: { type: 'string', default: join(ROOT, 'dist/server/eka-mcp-server.mjs') },
+  },
+});
+const RUNS = Number(values.runs);
+const CALLS = Number(values.calls);
+const BUNDLE = values.bundle;
+const BARE = join(ROOT, 'bench/bare-server.mjs');
+const CLOCK_TICK_MS = 10; // USER_HZ is 100 on Linux.
+
+interface Start {
+  wallMs: number;
+  cpuMs: number | undefined;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** user + system CPU time of a live process, from /proc (Linux only). */
+function cpuTimeMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Spawns `file`, sends initialize + tools/list at once, and times the tools/list reply. */
+function coldStart(file: string): Promise<Start> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [file], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+      env: { PATH: process.env.PATH ?? '', EKA_MCP_MODE: 'open', EKA_API_BASE_URL: 'http://127.0.0.1:9' },
+      cwd: ROOT,
+    });
+    const send = (m: unknown) => child.stdin.write(`${JSON.stringify(m)}\n`);
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'bench', version: '1' },
+      },
+    });
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      if (!out.includes('"id":2')) return;
+      const wallMs = performance.now() - started;
+      const cpuMs = child.pid ? cpuTimeMs(child.pid) : undefined;
+      child.kill();
+      resolve({ wallMs, cpuMs });
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (!out.includes('"id":2')) reject(new Error(`${file} exited (${code}) before answering tools/list`));
+    });
+  });
+}
+
+async function benchColdStart() {
+  const ours: Start[] = [];
+  const bare: Start[] = [];
+  await coldStart(BUNDLE);
+  await coldStart(BARE);
+  for (let i = 0; i < RUNS; i++) {
+    ours.push(await coldStart(BUNDLE));
+    bare.push(await coldStart(BARE));
+  }
+  const wall = { ours: median(ours.map((s) => s.wallMs)), bare: median(bare.map((s) => s.wallMs)) };
+  const cpuOurs = ours.map((s) => s.cpuMs).filter((v): v is number => v !== undefined);
+  const cpuBare = bare.map((s) => s.cpuMs).filter((v): v is number => v !== undefined);
+  const cpu =
+    cpuOurs.length === RUNS && cpuBare.length === RUNS
+      ? { ours: median(cpuOurs), bare: median(cpuBare) }
+      : undefined;
+  return { wall, cpu };
+}
+
+async function benchOverhead() {
+  const sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
+  const { client_id, client_secret, api_key } = sandbox.clients.integrator;
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BUNDLE],
+    env: {
+      PATH: process.env.PATH ?? '',
+      EKA_API_BASE_URL: sandbox.apiBaseUrl,
+      EKA_CLIENT_ID: client_id,
+      EKA_CLIENT_SECRET: client_secret,
+      EKA_API_KEY: api_key,
+      EKA_LOG_LEVEL: 'warn',
+    },
+    stderr: 'ignore',
+  });
+  const client = new Client({ name: 'bench', version: '1' });
+  await client.connect(transport);
+
+  const login = (await (
+    await fetch(`${sandbox.apiBaseUrl}/connect-auth/v1/account/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id, client_secret, api_key }),
+    })
+  ).json()) as { access_token: string };
+  const directUrl = `${sandbox.apiBaseUrl}/profiles/v1/patient/search?prefix=a&limit=10&select=dob%2Cgen%2Cemail`;
+  const headers = {
+    authorization: `Bearer ${login.access_token}`,
+    'client-id': client_id,
+    accept: 'application/json',
+  };
+
+  const viaServer = async () => {
+    const t = performance.now();
+    const result = await client.callTool({ name: 'search_patients', arguments: { prefix: 'a', limit: 10 } });
+    if (result.isError) throw new Error('search_patients failed during the benchmark');
+    return performance.now() - t;
+  };
+  const direct = async () => {
+    const t = performance.now();
+    const response = await fetch(directUrl, { headers });
+    const body = (await response.json()) as unknown[];
+    if (!response.ok || !Array.isArray(body)) throw new Error('direct search failed during the benchmark');
+    return performance.now() - t;
+  };
+
+  const measure = async (calls: number) => {
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      await viaServer();
+      await direct();
+    }
+    for (let i = 0; i < calls; i++) {
+      a.push(await viaServer());
+      b.push(await direct());
+    }
+    return { server: median(a), direct: median(b) };
+  };
+
+  try {
+    const local = await measure(CALLS);
+    sandbox.faults.add({
+      method: 'GET',
+      path: '/profiles/v1/patient/search',
+      fault: { kind: 'delay', ms: 20 },
+    });
+    const delayed = await measure(Math.max(50, Math.floor(CALLS / 3)));
+    return { local, delayed };
+  } finally {
+    await client.close();
+    await sandbox.stop();
+  }
+}
+
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+const cold = await benchColdStart();
+console.log(`Cold start, spawn to first tools/list reply (median of ${RUNS} interleaved runs)`);
+console.log(
+  `  bundled server   wall ${fmt(cold.wall.ours)}${cold.cpu ? `   cpu ${fmt(cold.cpu.ours)}` : ''}`,
+);
+console.log(
+  `  bare SDK server  wall ${fmt(cold.wall.bare)}${cold.cpu ? `   cpu ${fmt(cold.cpu.bare)}` : ''}`,
+);
+console.log(
+  `  ratio            wall ${(cold.wall.ours / cold.wall.bare).toFixed(2)}${cold.cpu ? `   cpu ${(cold.cpu.ours / cold.cpu.bare).toFixed(2)}` : ''}   (aim <= 0.70)`,
+);
+
+const overhead = await benchOverhead();
+console.log(
+  `Tool-call overhead, search_patients via the server vs the same request direct (median of ${CALLS})`,
+);
+console.log(
+  `  sandbox as is    server ${fmt(overhead.local.server)}   direct ${fmt(overhead.local.direct)}   ratio ${(overhead.local.server / overhead.local.direct).toFixed(2)}   (aim < 1.2)`,
+);
+console.log(
+  `  +20 ms upstream  server ${fmt(overhead.delayed.server)}   direct ${fmt(overhead.delayed.direct)}   ratio ${(overhead.delayed.server / overhead.delayed.direct).toFixed(2)}`,
+);
