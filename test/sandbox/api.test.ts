@@ -175,6 +175,9 @@ describe('sandbox Eka API: documented shapes', () => {
       expect((await call('GET', '/profiles/v1/patient/by-mobile/?mob=+919000010000')).status).toBe(200);
       expect((await call('GET', '/profiles/v1/patient/by-mobile/?mob=%2B919999999999')).status).toBe(404);
       expect((await call('GET', '/no/such/endpoint')).status).toBe(404);
+      const badEncoding = await call('GET', '/profiles/v1/patient/%E0%A4%A');
+      expect(badEncoding.status).toBe(400);
+      expect(badEncoding.data.error).toBe('invalid_request');
       expect((await call('PUT', '/profiles/v1/patient/search')).status).toBe(405);
     });
   });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiContext } from './context';
+import { ApiError } from './http-util';
 import type { VerifiedToken } from './token-authority';
 
 /** A handler's answer: JSON (the usual case) or raw bytes. */
@@ -69,7 +70,15 @@ export class Router {
       if (route.method !== method) continue;
       const params: Record<string, string> = {};
       route.names.forEach((name, i) => {
-        params[name] = decodeURIComponent(m[i + 1] ?? '');
+        try {
+          params[name] = decodeURIComponent(m[i + 1] ?? '');
+        } catch {
+          throw new ApiError(
+            400,
+            'invalid_request',
+            `The path segment for "${name}" is not valid percent-encoding.`,
+          );
+        }
       });
       return { route, params };
     }

@@ -223,7 +223,7 @@ export function seedDrugs(): BrandedDrug[] {
   const drugs: BrandedDrug[] = [];
   for (const [generic, stem, forms] of GENERICS) {
     const brands = new Set<string>();
-    while (brands.size < 3) brands.add(`${stem}${random.pick(SUFFIXES)}`);
+    while (brands.size < 5) brands.add(`${stem}${random.pick(SUFFIXES)}`);
     for (const brand of brands) {
       const manufacturer = random.pick(MANUFACTURERS);
       for (const [form, volume] of forms) {
