@@ -59,7 +59,14 @@ export function readAuthSettings(
   }
   const envDefaults = ENVIRONMENTS[defaults.environment];
   const baseUrl = parseUrl(`${PREFIX}BASE_URL`, value('BASE_URL') as string);
-  if (new URL(baseUrl).pathname !== '/') {
+  const base = new URL(baseUrl);
+  if (base.protocol !== 'https:' && base.hostname !== 'localhost' && base.hostname !== '127.0.0.1') {
+    throw new EkaConfigError(
+      'invalid_config',
+      `${PREFIX}BASE_URL must be an https URL (plain http only for localhost or 127.0.0.1): OAuth clients refuse anything else.`,
+    );
+  }
+  if (base.pathname !== '/') {
     throw new EkaConfigError(
       'invalid_config',
       `${PREFIX}BASE_URL must be the server's origin without a path (e.g. https://medai.example.com).`,

@@ -70,7 +70,7 @@ export class TokenVerifier implements OAuthTokenVerifier {
       scopes: scope.split(' ').filter(Boolean),
       expiresAt: payload.exp as number,
       resource: this.#resource,
-      extra: { kind: 'oauth' satisfies TokenKind, sub: payload.sub },
+      extra: { kind: 'oauth' satisfies TokenKind, sub: payload.sub, ekaClientId: clientId },
     };
   }
 

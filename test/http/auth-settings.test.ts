@@ -45,4 +45,13 @@ describe('HTTP auth settings', () => {
       expect((error as Error).message).not.toContain('not-a-real-secret');
     }
   });
+
+  it('wants an https BASE_URL, except on loopback', () => {
+    const plain = { ...ALL, FASTMCP_SERVER_AUTH_EKACARE_BASE_URL: 'http://medai.example.com' };
+    expect(() => readAuthSettings(plain, { environment: 'production' })).toThrow(/https/);
+    const loopback = { ...ALL, FASTMCP_SERVER_AUTH_EKACARE_BASE_URL: 'http://127.0.0.1:8000' };
+    expect(readAuthSettings(loopback, { environment: 'sandbox' })).toMatchObject({
+      resource: 'http://127.0.0.1:8000/mcp',
+    });
+  });
 });
