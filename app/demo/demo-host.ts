@@ -74,6 +74,17 @@ const TYPES: Record<string, string> = {
 
 /** Starts the sandbox, the core and the page server; resolves once everything listens. */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const undo: Array<() => Promise<unknown>> = [];
+  try {
+    return await start(options, undo);
+  } catch (error) {
+    // Nothing half-started is left behind (a busy port, a sandbox that failed).
+    for (const step of undo.reverse()) await step().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function start(options: DemoOptions, undo: Array<() => Promise<unknown>>): Promise<Demo> {
   const rendererDir = options.rendererDir ?? join(repoRoot, 'dist', 'renderer');
   if (!existsSync(join(rendererDir, 'index.html'))) {
     throw new Error(`The renderer is not built (${rendererDir}): run npm run build first.`);
@@ -84,6 +95,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const tempDir = async (prefix: string) => {
     const dir = await mkdtemp(join(tmpdir(), prefix));
     created.push(dir);
+    undo.push(() => rm(dir, { recursive: true, force: true }));
     return dir;
   };
   const home = options.home ?? (await tempDir('eka-mcp-demo-home-'));
@@ -95,7 +107,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   let sandbox: Sandbox | undefined;
   if (options.sandbox !== false) {
     const { startSandbox } = await import('../../test/sandbox/index');
-    sandbox = await startSandbox(options.sandbox ?? {});
+    const started = await startSandbox(options.sandbox ?? {});
+    sandbox = started;
+    undo.push(() => started.stop());
   }
 
   const settings = createFileSettingsStore(ekaMcpHome);
@@ -260,9 +274,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       resolveListen();
     });
   });
+  undo.push(() => new Promise((r) => server.close(r)));
   const { port } = server.address() as AddressInfo;
   origin = `http://127.0.0.1:${port}`;
 
+  undo.push(async () => controller?.stop());
   await controller?.start();
 
   let stopping: Promise<void> | undefined;

@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: the whole app in your browser against the Eka sandbox.
  *
- *   npm run demo [-- --port 7790] [--home DIR] [--no-open]
+ *   npm run demo [-- --port 7790] [--home DIR] [--no-open] [--free-ports]
  *
  * Prints the page's address (with its per-run secret) and opens it.
  * `--home DIR` is where "Connect" writes client configs (default: a
@@ -11,11 +11,12 @@ import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { startDemo } from './demo-host';
 
-const HELP = `Usage: npm run demo -- [--port N] [--home DIR] [--no-open]
+const HELP = `Usage: npm run demo -- [--port N] [--home DIR] [--no-open] [--free-ports]
 
   --port N     port on 127.0.0.1 for the page (default 7790, 0 = any free port)
   --home DIR   home folder whose client configs "Connect" edits (default: a temp folder)
   --no-open    do not open the browser
+  --free-ports let the OS pick every port (page and sandbox)
 Environment: EKA_MCP_HOME (settings folder), EKA_MCP_KEYCHAIN_SERVICE (default "Eka MCP Demo").`;
 
 function openBrowser(url: string): void {
@@ -35,13 +36,14 @@ function openBrowser(url: string): void {
 }
 
 async function main(): Promise<void> {
-  let values: { port?: string; home?: string; 'no-open'?: boolean; help?: boolean };
+  let values: { port?: string; home?: string; 'no-open'?: boolean; 'free-ports'?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       options: {
         port: { type: 'string' },
         home: { type: 'string' },
         'no-open': { type: 'boolean' },
+        'free-ports': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -53,7 +55,8 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
-  const port = values.port === undefined ? 7790 : Number(values.port);
+  const freePorts = values['free-ports'] === true;
+  const port = values.port === undefined ? (freePorts ? 0 : 7790) : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`--port must be a port number, not ${values.port}`);
     process.exit(2);
@@ -63,14 +66,19 @@ async function main(): Promise<void> {
     home: values.home,
     ekaMcpHome: process.env.EKA_MCP_HOME,
     keychainService: process.env.EKA_MCP_KEYCHAIN_SERVICE,
+    ...(freePorts ? { sandbox: { issuerPort: 0, apiPort: 0 } } : {}),
   };
   let demo: Awaited<ReturnType<typeof startDemo>>;
   try {
     demo = await startDemo(base);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    console.error('The sandbox ports 7780/7781 are busy; using free ports instead.');
-    demo = await startDemo({ ...base, sandbox: { issuerPort: 0, apiPort: 0 } });
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || freePorts) throw error;
+    console.error('A default port (7780, 7781 or 7790) is busy; using free ports instead.');
+    demo = await startDemo({
+      ...base,
+      port: values.port === undefined ? 0 : port,
+      sandbox: { issuerPort: 0, apiPort: 0 },
+    });
   }
   if (demo.keychainError) console.error(`No keychain: ${demo.keychainError}`);
   console.error(`Sandbox: issuer ${demo.sandbox?.issuer}, API ${demo.sandbox?.apiBaseUrl}`);

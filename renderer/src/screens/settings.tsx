@@ -158,7 +158,16 @@ export function SettingsScreen({ eka, state }: { eka: EkaApi; state: AppState })
             <select
               name="environment"
               value={draft.environment}
-              onChange={(e) => set('environment', e.target.value as Environment)}
+              onChange={(e) => {
+                // A new environment starts from its own default addresses.
+                setDraft((d) => ({
+                  ...d,
+                  environment: e.target.value as Environment,
+                  apiBaseUrl: '',
+                  issuer: '',
+                }));
+                setSaved(undefined);
+              }}
             >
               {(Object.keys(ENVIRONMENT_LABELS) as Environment[]).map((env) => (
                 <option key={env} value={env}>
@@ -174,6 +183,7 @@ export function SettingsScreen({ eka, state }: { eka: EkaApi; state: AppState })
               type="url"
               spellCheck={false}
               value={draft.apiBaseUrl}
+              placeholder={`Default for ${ENVIRONMENT_LABELS[draft.environment]}`}
               onChange={(e) => set('apiBaseUrl', e.target.value)}
             />
           </label>
@@ -184,6 +194,7 @@ export function SettingsScreen({ eka, state }: { eka: EkaApi; state: AppState })
               type="url"
               spellCheck={false}
               value={draft.issuer}
+              placeholder={`Default for ${ENVIRONMENT_LABELS[draft.environment]}`}
               onChange={(e) => set('issuer', e.target.value)}
             />
           </label>

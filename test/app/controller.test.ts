@@ -1,0 +1,165 @@
+// The controller the UI drives, with the real keychain, settings file, client
+// configs and the Eka sandbox (sign-in itself is covered by the browser journey).
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Controller, createController } from '../../app/core/controller';
+import type { EventPayloads } from '../../app/ipc/contract';
+import { API_KEY_ACCOUNT, CLIENT_SECRET_ACCOUNT } from '../../server/desktop/client-credentials-store';
+import { createKeytarSecretStore } from '../../server/desktop/secret-store';
+import { createFileSettingsStore } from '../../server/desktop/settings';
+import { redactText } from '../../server/logging';
+import { type Sandbox, startSandbox } from '../sandbox/index';
+
+let sandbox: Sandbox;
+let home: string;
+let settingsDir: string;
+let controller: Controller;
+const service = `Eka MCP Controller Test ${randomUUID()}`;
+const secretStore = createKeytarSecretStore(service);
+const opened: string[] = [];
+const notices: EventPayloads['notice'][] = [];
+const states: EventPayloads['state'][] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
+  home = await mkdtemp(join(tmpdir(), 'eka-controller-home-'));
+  settingsDir = await mkdtemp(join(tmpdir(), 'eka-controller-settings-'));
+  await mkdir(join(home, '.config', 'Claude'), { recursive: true });
+  const settings = createFileSettingsStore(settingsDir);
+  await settings.update({ environment: 'sandbox', issuer: sandbox.issuer, apiBaseUrl: sandbox.apiBaseUrl });
+  controller = createController({
+    settings,
+    secretStore,
+    settingsDir,
+    openExternal: (url) => {
+      opened.push(url);
+    },
+    os: { platform: 'linux', homedir: home, env: { HOME: home } },
+    install: {
+      runtime: process.execPath,
+      serverPath: join(process.cwd(), 'dist', 'server', 'eka-mcp-server.mjs'),
+      runAsNode: false,
+    },
+    home: settingsDir,
+    keychainService: service,
+    redact: redactText,
+    superviseServer: false,
+  });
+  controller.on('notice', (n) => notices.push(n));
+  controller.on('state', (s) => states.push(s));
+  await controller.start();
+});
+
+afterAll(async () => {
+  await controller?.stop();
+  for (const account of [CLIENT_SECRET_ACCOUNT, API_KEY_ACCOUNT])
+    await secretStore.delete(account).catch(() => false);
+  await sandbox?.stop();
+  await rm(home, { recursive: true, force: true });
+  await rm(settingsDir, { recursive: true, force: true });
+});
+
+describe('controller', () => {
+  it('starts signed out in Eka account mode, with every client listed', async () => {
+    const state = await controller.handlers.getState(undefined);
+    expect(state.session.signedIn).toBe(false);
+    expect(state.settings).toMatchObject({
+      mode: 'oidc',
+      environment: 'sandbox',
+      apiBaseUrl: sandbox.apiBaseUrl,
+    });
+    expect(state.clients.map((c) => c.id)).toEqual(['claude', 'cursor', 'vscode', 'windsurf', 'claude-code']);
+    expect(state.clients[0]).toMatchObject({ name: 'Claude Desktop', state: 'not-connected' });
+    expect(states.length).toBeGreaterThan(0);
+  });
+
+  it('connects Claude Desktop with an entry for the current settings and says to restart it', async () => {
+    const view = await controller.handlers.connectClient({ client: 'claude' });
+    expect(view).toMatchObject({ id: 'claude', state: 'connected', restartNeeded: true });
+    const config = JSON.parse(await readFile(view.configPath, 'utf8'));
+    const entry = config.mcpServers['eka-care'];
+    expect(entry.command).toBe(process.execPath);
+    expect(entry.args).toEqual(expect.arrayContaining(['--mode', 'oidc', '--env', 'sandbox']));
+    expect(entry.env).toMatchObject({ EKA_MCP_HOME: settingsDir, EKA_MCP_KEYCHAIN_SERVICE: service });
+    expect(notices.at(-1)).toMatchObject({ kind: 'connected', title: 'Connected to Claude Desktop' });
+  });
+
+  it('refuses to sign in outside Eka account mode', async () => {
+    await controller.handlers.saveSettings({
+      mode: 'client-credentials',
+      environment: 'sandbox',
+      apiBaseUrl: sandbox.apiBaseUrl,
+      issuer: sandbox.issuer,
+      launchAtLogin: false,
+    });
+    await expect(controller.handlers.signIn(undefined)).rejects.toMatchObject({ code: 'wrong-mode' });
+  });
+
+  it('updates the connected entry when the mode changes', async () => {
+    const state = await controller.handlers.getState(undefined);
+    const claude = state.clients.find((c) => c.id === 'claude')!;
+    const config = JSON.parse(await readFile(claude.configPath, 'utf8'));
+    expect(config.mcpServers['eka-care'].args).toEqual(
+      expect.arrayContaining(['--mode', 'client-credentials']),
+    );
+    expect(claude.state).toBe('connected');
+  });
+
+  it('keeps client secrets in the keychain and tests them against Eka', async () => {
+    const { integrator } = sandbox.clients;
+    const settings = await controller.handlers.saveCredentials({
+      clientId: integrator.client_id,
+      clientSecret: integrator.client_secret,
+      apiKey: integrator.api_key,
+    });
+    expect(settings).toMatchObject({
+      clientId: integrator.client_id,
+      hasClientSecret: true,
+      hasApiKey: true,
+    });
+    expect(await secretStore.get(CLIENT_SECRET_ACCOUNT)).toBe(integrator.client_secret);
+    const file = await readFile(join(settingsDir, 'settings.json'), 'utf8');
+    expect(file).not.toContain(integrator.client_secret);
+    expect(file).not.toContain(integrator.api_key);
+
+    expect(await controller.handlers.testCredentials(undefined)).toEqual({
+      ok: true,
+      message: `Eka accepted the credentials for ${integrator.client_id}.`,
+    });
+
+    await controller.handlers.saveCredentials({
+      clientId: integrator.client_id,
+      clientSecret: 'not-the-secret',
+    });
+    const refused = await controller.handlers.testCredentials(undefined);
+    expect(refused.ok).toBe(false);
+    expect(refused.message).toMatch(/^Eka refused the credentials: /);
+    expect(refused.message).not.toContain('not-the-secret');
+  });
+
+  it('opens only Eka pages in the browser', async () => {
+    await expect(controller.handlers.openExternal({ url: 'https://evil.example/' })).rejects.toMatchObject({
+      code: 'forbidden-url',
+    });
+    await controller.handlers.openExternal({ url: 'https://www.eka.care/' });
+    expect(opened).toEqual(['https://www.eka.care/']);
+  });
+
+  it('disconnects Claude Desktop', async () => {
+    const view = await controller.handlers.disconnectClient({ client: 'claude' });
+    expect(view.state).toBe('not-connected');
+    expect(view.restartNeeded).toBeUndefined();
+  });
+
+  it('logs what happened without secrets', async () => {
+    const lines = await controller.handlers.getLogs(undefined);
+    const text = lines.map((l) => l.text).join('\n');
+    expect(text).toContain('Connected Claude Desktop');
+    expect(text).toContain('Client credentials saved');
+    expect(text).not.toContain(sandbox.clients.integrator.client_secret);
+    expect(text).not.toContain('not-the-secret');
+  });
+});
