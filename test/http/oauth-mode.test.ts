@@ -1,6 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { decodeJwt } from 'jose';
+import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../sandbox/types';
@@ -93,6 +93,22 @@ describe('HTTP transport, EkaCare OAuth mode', () => {
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toContain('another resource');
     // Refused outright: not sent to the Eka token check either.
+    expect(validateCalls(sandbox)).toBe(0);
+  });
+
+  it('refuses a token with the provider as issuer but not signed by it', async () => {
+    const { privateKey } = await generateKeyPair('RS256');
+    const forged = await new SignJWT({ client_id: 'eka-mcp-server', scope: 'openid' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'forged' })
+      .setIssuer(sandbox.issuer)
+      .setAudience(`${server.baseUrl}/mcp`)
+      .setSubject('someone')
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(privateKey);
+    sandbox.requests.clear();
+    const response = await listTools(server.url, forged);
+    expect(response.status).toBe(401);
     expect(validateCalls(sandbox)).toBe(0);
   });
 
