@@ -47,7 +47,7 @@ function createWindow(): BrowserWindow {
     ...createWindowOptions(join(__dirname, 'preload.cjs')),
     icon: nativeImage.createFromBuffer(drawIconPng(256)),
   });
-  harden(win.webContents, rendererUrl, openAllowed);
+  // Hardening (navigation, new windows) is applied to every web contents in main().
   win.on('close', (event) => {
     if (quitting) return;
     event.preventDefault();

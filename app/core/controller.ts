@@ -295,8 +295,9 @@ export function createController(options: ControllerOptions): Controller {
         const cancelled = abort.signal.aborted;
         signIn = cancelled ? { state: 'idle' } : { state: 'idle', error: describe(error) };
         log(cancelled ? 'Sign-in cancelled' : `Sign-in failed: ${describe(error)}`);
-        await publish();
-        if (cancelled) throw new ContractError('cancelled', 'Sign-in cancelled.');
+        const state = await publish();
+        // Cancelling is not a failure: the UI simply returns to "Sign in with Eka".
+        if (cancelled) return state.session;
         throw error;
       } finally {
         if (loginAbort === abort) loginAbort = undefined;
