@@ -15,6 +15,7 @@ import { registerKnowledgeTools } from './tools/knowledge';
 import { registerPatientTools } from './tools/patients';
 import { registerPracticeTools } from './tools/practice';
 import type { ToolDeps } from './tools/tool-kit';
+import { ToolRegistry } from './tools/tool-registry';
 
 export interface CreateServerOptions {
   config: ServerConfig;
@@ -36,6 +37,16 @@ const INSTRUCTIONS = `Tools for a clinician's Eka.care practice (India) and Indi
 - Confirm with the clinician before archive_patient or cancel_appointment.
 - Paginated tools return next_page: call again with page_no = next_page for more.`;
 
+/** Defines every Eka tool, family by family, on `tools`. */
+export function defineAllTools(tools: ToolRegistry, deps: ToolDeps): ToolRegistry {
+  registerPatientTools(tools, deps);
+  registerPracticeTools(tools, deps);
+  registerAppointmentTools(tools, deps);
+  registerAbhaTools(tools, deps);
+  registerKnowledgeTools(tools, deps);
+  return tools;
+}
+
 /** Creates an `McpServer` exposing every Eka tool, backed by `tokenSource`. */
 export function createServer(options: CreateServerOptions): McpServer {
   const { config, tokenSource, logger } = options;
@@ -50,14 +61,10 @@ export function createServer(options: CreateServerOptions): McpServer {
     maxRetryWaitMs: config.maxRetryWaitMs,
   });
   const server = new McpServer(SERVER_INFO, {
-    capabilities: { tools: { listChanged: false } },
+    capabilities: { tools: {} },
     instructions: INSTRUCTIONS,
   });
   const deps: ToolDeps = { client, logger, now: options.now ?? Date.now };
-  registerPatientTools(server, deps);
-  registerPracticeTools(server, deps);
-  registerAppointmentTools(server, deps);
-  registerAbhaTools(server, deps);
-  registerKnowledgeTools(server, deps);
+  defineAllTools(new ToolRegistry(), deps).install(server, logger);
   return server;
 }

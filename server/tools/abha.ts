@@ -3,24 +3,26 @@
  * patient in to their ABHA with a one-time password sent to their mobile,
  * then pick one of their ABHA addresses.
  */
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod/v4';
 import { EkaApiError } from '../errors';
 import { mobileField } from './fields';
 import { arr, compact, obj, runTool, str, type ToolDeps, toolResult } from './tool-kit';
+import type { ToolRegistry } from './tool-registry';
 
-const txnField = z
-  .string()
-  .trim()
-  .min(1, 'txn_id is required: use the txn_id that abha_send_otp returned.')
-  .max(200, 'txn_id is too long: use the txn_id that abha_send_otp returned.')
-  .describe('Transaction id returned by abha_send_otp.');
+const txnField = () =>
+  z
+    .string()
+    .trim()
+    .min(1, 'txn_id is required: use the txn_id that abha_send_otp returned.')
+    .max(200, 'txn_id is too long: use the txn_id that abha_send_otp returned.')
+    .describe('Transaction id returned by abha_send_otp.');
 
-const profileSchema = z.object({
-  phr_address: z.string().describe('ABHA address, e.g. name@abdm.'),
-  name: z.string().optional(),
-  abha_number: z.string().optional(),
-});
+const profileSchema = () =>
+  z.object({
+    phr_address: z.string().describe('ABHA address, e.g. name@abdm.'),
+    name: z.string().optional(),
+    abha_number: z.string().optional(),
+  });
 
 function toProfile(raw: unknown) {
   const r = obj(raw);
@@ -32,17 +34,17 @@ function toProfile(raw: unknown) {
 }
 
 /** Registers abha_send_otp, abha_verify_otp and abha_select_profile. */
-export function registerAbhaTools(server: McpServer, deps: ToolDeps): void {
+export function registerAbhaTools(tools: ToolRegistry, deps: ToolDeps): void {
   const { client } = deps;
 
-  server.registerTool(
+  tools.define(
     'abha_send_otp',
-    {
+    () => ({
       title: 'Send ABHA login OTP',
       description:
         "Start an ABHA login for a patient: ABDM sends a one-time password (OTP) by SMS to the patient's mobile number. Ask the patient for the OTP, then call abha_verify_otp with it and the txn_id returned here. Each call sends a new SMS.",
       inputSchema: {
-        mobile: mobileField.describe(
+        mobile: mobileField().describe(
           "Patient's mobile number linked to ABHA, +91 followed by 10 digits, e.g. +919876543210.",
         ),
       },
@@ -53,7 +55,7 @@ export function registerAbhaTools(server: McpServer, deps: ToolDeps): void {
         idempotentHint: false,
         openWorldHint: true,
       },
-    },
+    }),
     async ({ mobile }, extra) =>
       runTool('abha_send_otp', deps, async () => {
         const raw = obj(
@@ -77,14 +79,14 @@ export function registerAbhaTools(server: McpServer, deps: ToolDeps): void {
       }),
   );
 
-  server.registerTool(
+  tools.define(
     'abha_verify_otp',
-    {
+    () => ({
       title: 'Verify ABHA login OTP',
       description:
         'Finish the OTP step of an ABHA login. The result says what to do next: "abha_end" means the login is complete (patient_id is the linked Eka patient when there is one); "abha_select" means the patient has several ABHA addresses: ask which one and call abha_select_profile with it; "abha_create" means no ABHA exists for this number yet.',
       inputSchema: {
-        txn_id: txnField,
+        txn_id: txnField(),
         otp: z
           .string()
           .trim()
@@ -93,7 +95,7 @@ export function registerAbhaTools(server: McpServer, deps: ToolDeps): void {
       },
       outputSchema: {
         status: z.string().describe('abha_end, abha_select or abha_create.'),
-        profiles: z.array(profileSchema),
+        profiles: z.array(profileSchema()),
         patient_id: z.string().optional().describe('Linked Eka patient id, when the login completed.'),
         txn_id: z.string(),
       },
@@ -103,7 +105,7 @@ export function registerAbhaTools(server: McpServer, deps: ToolDeps): void {
         idempotentHint: false,
         openWorldHint: true,
       },
-    },
+    }),
     async ({ txn_id, otp }, extra) =>
       runTool('abha_verify_otp', deps, async () => {
         const raw = obj(
@@ -131,14 +133,14 @@ export function registerAbhaTools(server: McpServer, deps: ToolDeps): void {
       }),
   );
 
-  server.registerTool(
+  tools.define(
     'abha_select_profile',
-    {
+    () => ({
       title: 'Choose an ABHA address',
       description:
         'Complete an ABHA login by choosing one of the ABHA addresses (phr_address) that abha_verify_otp listed. Returns the ABHA profile and the linked Eka patient id when there is one.',
       inputSchema: {
-        txn_id: txnField,
+        txn_id: txnField(),
         phr_address: z
           .string()
           .trim()
@@ -156,7 +158,7 @@ export function registerAbhaTools(server: McpServer, deps: ToolDeps): void {
         profile: z.record(z.string(), z.unknown()),
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-    },
+    }),
     async ({ txn_id, phr_address }, extra) =>
       runTool('abha_select_profile', deps, async () => {
         const raw = obj(

@@ -8,31 +8,36 @@ import type { EkaClient } from '../eka/client';
 import { addDays, daysBetween, istDateOf, toEpochSeconds, toIstIso } from './ist-time';
 import { arr, compact, obj, str } from './tool-kit';
 
-export const appointmentSchema = z.object({
-  appointment_id: z.string(),
-  patient_id: z.string().optional(),
-  doctor_id: z.string().optional(),
-  clinic_id: z.string().optional(),
-  status: z.string().optional(),
-  mode: z.string().optional(),
-  start_time: z.number().int().optional().describe('Start, epoch seconds.'),
-  end_time: z.number().int().optional().describe('End, epoch seconds.'),
-  start: z.string().optional().describe('Start in IST, ISO 8601 with +05:30.'),
-  end: z.string().optional().describe('End in IST, ISO 8601 with +05:30.'),
-});
-export type Appointment = z.infer<typeof appointmentSchema>;
+export const appointmentSchema = () =>
+  z.object({
+    appointment_id: z.string(),
+    patient_id: z.string().optional(),
+    doctor_id: z.string().optional(),
+    clinic_id: z.string().optional(),
+    status: z.string().optional(),
+    mode: z.string().optional(),
+    start_time: z.number().int().optional().describe('Start, epoch seconds.'),
+    end_time: z.number().int().optional().describe('End, epoch seconds.'),
+    start: z.string().optional().describe('Start in IST, ISO 8601 with +05:30.'),
+    end: z.string().optional().describe('End in IST, ISO 8601 with +05:30.'),
+  });
+export type Appointment = z.infer<ReturnType<typeof appointmentSchema>>;
 
-export const slotSchema = z.object({
-  start_time: z.number().int().describe('Slot start, epoch seconds: pass to book_appointment as start_time.'),
-  end_time: z.number().int().describe('Slot end, epoch seconds.'),
-  start: z.string().describe('Slot start in IST, ISO 8601 with +05:30.'),
-  end: z.string().describe('Slot end in IST, ISO 8601 with +05:30.'),
-  date: z.string().describe('IST date, YYYY-MM-DD.'),
-  available: z.boolean(),
-  service_name: z.string().optional(),
-  fee: z.number().optional(),
-});
-export type Slot = z.infer<typeof slotSchema>;
+export const slotSchema = () =>
+  z.object({
+    start_time: z
+      .number()
+      .int()
+      .describe('Slot start, epoch seconds: pass to book_appointment as start_time.'),
+    end_time: z.number().int().describe('Slot end, epoch seconds.'),
+    start: z.string().describe('Slot start in IST, ISO 8601 with +05:30.'),
+    end: z.string().describe('Slot end in IST, ISO 8601 with +05:30.'),
+    date: z.string().describe('IST date, YYYY-MM-DD.'),
+    available: z.boolean(),
+    service_name: z.string().optional(),
+    fee: z.number().optional(),
+  });
+export type Slot = z.infer<ReturnType<typeof slotSchema>>;
 
 /** Maps one Eka appointment record. */
 export function toAppointment(raw: unknown): Appointment {

@@ -3,7 +3,6 @@
  * (slot checked first; nearest free alternatives when taken), listing,
  * completing and cancelling appointments.
  */
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod/v4';
 import type { EkaClient } from '../eka/client';
 import { EkaInputError } from '../errors';
@@ -19,12 +18,14 @@ import {
 import { dateField, idField } from './fields';
 import { addDays, daysBetween, istDateOf, todayIst, toIstIso } from './ist-time';
 import { compact, obj, runTool, str, type ToolDeps, toolResult } from './tool-kit';
+import type { ToolRegistry } from './tool-registry';
 
-const doctorIdField = idField('doctor_id').describe('Eka doctor id, from get_business_entities.');
-const clinicIdField = idField('clinic_id').describe('Eka clinic id, from get_business_entities.');
-const appointmentIdField = idField('appointment_id').describe(
-  'Eka appointment id, from show_appointments_basic or get_patient_appointments_basic.',
-);
+const doctorIdField = () => idField('doctor_id').describe('Eka doctor id, from get_business_entities.');
+const clinicIdField = () => idField('clinic_id').describe('Eka clinic id, from get_business_entities.');
+const appointmentIdField = () =>
+  idField('appointment_id').describe(
+    'Eka appointment id, from show_appointments_basic or get_patient_appointments_basic.',
+  );
 
 /** How many alternatives book_appointment offers when a slot is taken. */
 const ALTERNATIVES = 5;
@@ -88,31 +89,33 @@ function listText(appointments: Appointment[], next: number | null, tool: string
   return next !== null ? `${head}\nMore appointments: call ${tool} again with page_no=${next}.` : head;
 }
 
-const listOutput = {
-  appointments: z.array(appointmentSchema),
+const listOutput = () => ({
+  appointments: z.array(appointmentSchema()),
   page_no: z.number().int(),
   next_page: z
     .number()
     .int()
     .nullable()
     .describe('Pass as page_no to get more; null when there are no more.'),
-};
+});
 
 /** Registers get_available_dates, get_appointment_slots, book_appointment, show_appointments_basic, get_patient_appointments_basic, complete_appointment and cancel_appointment. */
-export function registerAppointmentTools(server: McpServer, deps: ToolDeps): void {
+export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): void {
   const { client } = deps;
 
-  server.registerTool(
+  tools.define(
     'get_available_dates',
-    {
+    () => ({
       title: 'Dates with free slots',
       description:
         'Which IST dates have at least one free appointment slot for a doctor at a clinic, with the number of free slots per date. Use it to answer "when is Dr X free?", then get_appointment_slots for the times on a chosen date. Defaults to the next 7 days from today (IST); at most 31 days per call.',
       inputSchema: {
-        doctor_id: doctorIdField,
-        clinic_id: clinicIdField,
-        start_date: dateField.optional().describe('First date to check, YYYY-MM-DD in IST (default today).'),
-        end_date: dateField
+        doctor_id: doctorIdField(),
+        clinic_id: clinicIdField(),
+        start_date: dateField()
+          .optional()
+          .describe('First date to check, YYYY-MM-DD in IST (default today).'),
+        end_date: dateField()
           .optional()
           .describe('Last date to check, YYYY-MM-DD in IST (default start_date + 6 days).'),
       },
@@ -128,7 +131,7 @@ export function registerAppointmentTools(server: McpServer, deps: ToolDeps): voi
         end_date: z.string(),
       },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
-    },
+    }),
     async ({ doctor_id, clinic_id, start_date, end_date }, extra) =>
       runTool('get_available_dates', deps, async () => {
         const from = start_date ?? todayIst(deps.now());
@@ -160,24 +163,24 @@ export function registerAppointmentTools(server: McpServer, deps: ToolDeps): voi
       }),
   );
 
-  server.registerTool(
+  tools.define(
     'get_appointment_slots',
-    {
+    () => ({
       title: 'Appointment slots',
       description:
         "A doctor's appointment slots at a clinic for IST dates (default: today only; at most 10 days per call). Each slot has start_time/end_time in epoch seconds (pass start_time to book_appointment) and the same times in IST. By default only free slots are returned.",
       inputSchema: {
-        doctor_id: doctorIdField,
-        clinic_id: clinicIdField,
-        start_date: dateField.optional().describe('First date, YYYY-MM-DD in IST (default today).'),
-        end_date: dateField
+        doctor_id: doctorIdField(),
+        clinic_id: clinicIdField(),
+        start_date: dateField().optional().describe('First date, YYYY-MM-DD in IST (default today).'),
+        end_date: dateField()
           .optional()
           .describe('Last date, YYYY-MM-DD in IST (default start_date); at most 10 days after start_date.'),
         only_available: z.boolean().default(true).describe('Return only free slots (default true).'),
       },
-      outputSchema: { slots: z.array(slotSchema), start_date: z.string(), end_date: z.string() },
+      outputSchema: { slots: z.array(slotSchema()), start_date: z.string(), end_date: z.string() },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
-    },
+    }),
     async ({ doctor_id, clinic_id, start_date, end_date, only_available }, extra) =>
       runTool('get_appointment_slots', deps, async () => {
         const from = start_date ?? todayIst(deps.now());
@@ -201,16 +204,16 @@ export function registerAppointmentTools(server: McpServer, deps: ToolDeps): voi
       }),
   );
 
-  server.registerTool(
+  tools.define(
     'book_appointment',
-    {
+    () => ({
       title: 'Book an appointment',
       description:
         "Book a patient into a doctor's slot at a clinic. start_time is the slot's start in epoch seconds exactly as returned by get_appointment_slots. The slot is checked first: if it is taken or does not exist, nothing is booked and the nearest free alternatives are returned (booked=false) so you can offer them to the clinician.",
       inputSchema: {
         patient_id: idField('patient_id').describe('Eka patient id, from search_patients.'),
-        doctor_id: doctorIdField,
-        clinic_id: clinicIdField,
+        doctor_id: doctorIdField(),
+        clinic_id: clinicIdField(),
         start_time: z
           .number()
           .int('start_time must be whole epoch seconds, as returned by get_appointment_slots.')
@@ -241,7 +244,7 @@ export function registerAppointmentTools(server: McpServer, deps: ToolDeps): voi
         start: z.string().optional().describe('IST ISO 8601.'),
         reason_not_booked: z.enum(['slot_taken', 'no_such_slot']).optional(),
         alternatives: z
-          .array(slotSchema)
+          .array(slotSchema())
           .optional()
           .describe('Nearest free slots when the requested one was not available.'),
       },
@@ -251,7 +254,7 @@ export function registerAppointmentTools(server: McpServer, deps: ToolDeps): voi
         idempotentHint: false,
         openWorldHint: true,
       },
-    },
+    }),
     async (args, extra) =>
       runTool('book_appointment', deps, async () => {
         const nowSec = Math.floor(deps.now() / 1000);
@@ -327,17 +330,17 @@ export function registerAppointmentTools(server: McpServer, deps: ToolDeps): voi
       }),
   );
 
-  server.registerTool(
+  tools.define(
     'show_appointments_basic',
-    {
+    () => ({
       title: 'Appointments by date',
       description:
         "The practice's appointments in an IST date range (default: today; at most 10 days per call), optionally for one doctor or clinic. Paginated: when next_page is set, call again with page_no = next_page.",
       inputSchema: {
-        doctor_id: doctorIdField.optional(),
-        clinic_id: clinicIdField.optional(),
-        start_date: dateField.optional().describe('First date, YYYY-MM-DD in IST (default today).'),
-        end_date: dateField
+        doctor_id: doctorIdField().optional(),
+        clinic_id: clinicIdField().optional(),
+        start_date: dateField().optional().describe('First date, YYYY-MM-DD in IST (default today).'),
+        end_date: dateField()
           .optional()
           .describe('Last date, YYYY-MM-DD in IST (default start_date); at most 10 days after start_date.'),
         page_no: z
@@ -347,9 +350,9 @@ export function registerAppointmentTools(server: McpServer, deps: ToolDeps): voi
           .default(0)
           .describe('Page number, starting at 0.'),
       },
-      outputSchema: listOutput,
+      outputSchema: listOutput(),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
-    },
+    }),
     async ({ doctor_id, clinic_id, start_date, end_date, page_no }, extra) =>
       runTool('show_appointments_basic', deps, async () => {
         const from = start_date ?? todayIst(deps.now());
@@ -370,16 +373,16 @@ export function registerAppointmentTools(server: McpServer, deps: ToolDeps): voi
       }),
   );
 
-  server.registerTool(
+  tools.define(
     'get_patient_appointments_basic',
-    {
+    () => ({
       title: "A patient's appointments",
       description:
         "One patient's appointments (past and upcoming), optionally limited to an IST date range of at most 10 days (give start_date for the 10 days from it). Paginated: when next_page is set, call again with page_no = next_page.",
       inputSchema: {
         patient_id: idField('patient_id').describe('Eka patient id, from search_patients.'),
-        start_date: dateField.optional().describe('First date, YYYY-MM-DD in IST (optional).'),
-        end_date: dateField.optional().describe('Last date, YYYY-MM-DD in IST (optional).'),
+        start_date: dateField().optional().describe('First date, YYYY-MM-DD in IST (optional).'),
+        end_date: dateField().optional().describe('Last date, YYYY-MM-DD in IST (optional).'),
         page_no: z
           .number()
           .int()
@@ -387,9 +390,9 @@ export function registerAppointmentTools(server: McpServer, deps: ToolDeps): voi
           .default(0)
           .describe('Page number, starting at 0.'),
       },
-      outputSchema: listOutput,
+      outputSchema: listOutput(),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
-    },
+    }),
     async ({ patient_id, start_date, end_date, page_no }, extra) =>
       runTool('get_patient_appointments_basic', deps, async () => {
         // Eka wants both ends of a range (at most 10 days) or neither.
@@ -432,34 +435,34 @@ export function registerAppointmentTools(server: McpServer, deps: ToolDeps): voi
         );
       });
 
-  const statusOutput = {
+  const statusOutput = () => ({
     appointment_id: z.string(),
     status: z.enum(['completed', 'cancelled']),
     message: z.string(),
-  };
+  });
 
-  server.registerTool(
+  tools.define(
     'complete_appointment',
-    {
+    () => ({
       title: 'Mark an appointment completed',
       description: 'Mark an appointment as completed once the consultation is over.',
-      inputSchema: { appointment_id: appointmentIdField },
-      outputSchema: statusOutput,
+      inputSchema: { appointment_id: appointmentIdField() },
+      outputSchema: statusOutput(),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-    },
+    }),
     statusChange('complete'),
   );
 
-  server.registerTool(
+  tools.define(
     'cancel_appointment',
-    {
+    () => ({
       title: 'Cancel an appointment',
       description:
         'Cancel an appointment; the slot becomes free again. This cannot be undone: confirm with the clinician before calling.',
-      inputSchema: { appointment_id: appointmentIdField },
-      outputSchema: statusOutput,
+      inputSchema: { appointment_id: appointmentIdField() },
+      outputSchema: statusOutput(),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-    },
+    }),
     statusChange('cancel'),
   );
 }

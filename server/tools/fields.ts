@@ -6,24 +6,28 @@ import { z } from 'zod/v4';
 import { isIsoDate } from './ist-time';
 
 /** An Indian mobile number in the +91XXXXXXXXXX form Eka stores. */
-export const mobileField = z
-  .string()
-  .trim()
-  .transform((value) => value.replace(/[\s-]/g, ''))
-  .pipe(
-    z
-      .string()
-      .regex(
-        /^\+91[6-9]\d{9}$/,
-        'Mobile must be an Indian number written +91 followed by 10 digits starting 6-9, e.g. +919876543210.',
-      ),
-  );
+export function mobileField() {
+  return z
+    .string()
+    .trim()
+    .transform((value) => value.replace(/[\s-]/g, ''))
+    .pipe(
+      z
+        .string()
+        .regex(
+          /^\+91[6-9]\d{9}$/,
+          'Mobile must be an Indian number written +91 followed by 10 digits starting 6-9, e.g. +919876543210.',
+        ),
+    );
+}
 
 /** A calendar date in IST, YYYY-MM-DD. */
-export const dateField = z
-  .string()
-  .trim()
-  .refine(isIsoDate, 'Dates must be real calendar dates written YYYY-MM-DD (IST), e.g. 2026-01-05.');
+export function dateField() {
+  return z
+    .string()
+    .trim()
+    .refine(isIsoDate, 'Dates must be real calendar dates written YYYY-MM-DD (IST), e.g. 2026-01-05.');
+}
 
 /** An Eka id (patient oid, doctor id, clinic id, appointment id). */
 export function idField(what: string) {
@@ -36,6 +40,8 @@ export function idField(what: string) {
 }
 
 /** A patient's gender as Eka codes it. */
-export const genderField = z
-  .enum(['M', 'F', 'O'], { message: 'Gender must be M (male), F (female) or O (other).' })
-  .describe('Gender: M (male), F (female) or O (other).');
+export function genderField() {
+  return z
+    .enum(['M', 'F', 'O'], { message: 'Gender must be M (male), F (female) or O (other).' })
+    .describe('Gender: M (male), F (female) or O (other).');
+}

@@ -2,9 +2,9 @@
  * Clinical reference tools: Indian branded drugs, Indian treatment protocols
  * (ICMR, RSSDI and other publishers) and pharmacology of generic drugs.
  */
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod/v4';
 import { arr, compact, obj, runTool, str, type ToolDeps, toolResult } from './tool-kit';
+import type { ToolRegistry } from './tool-registry';
 
 const text = (what: string, max = 200) =>
   z
@@ -13,31 +13,33 @@ const text = (what: string, max = 200) =>
     .min(1, `${what} is required.`)
     .max(max, `${what} is too long (${max} characters at most).`);
 
-const drugSchema = z.object({
-  name: z.string(),
-  generic_name: z.string().optional(),
-  manufacturer_name: z.string().optional(),
-  product_type: z.string().optional(),
-});
+const drugSchema = () =>
+  z.object({
+    name: z.string(),
+    generic_name: z.string().optional(),
+    manufacturer_name: z.string().optional(),
+    product_type: z.string().optional(),
+  });
 
-const protocolSchema = z.object({
-  title: z.string().optional(),
-  publisher: z.string().optional(),
-  url: z.string().optional(),
-  source_url: z.string().optional(),
-  type: z.string().optional().describe('image or pdf.'),
-  author: z.string().optional(),
-  publication_year: z.union([z.number(), z.string()]).optional(),
-  conditions: z.array(z.string()).optional(),
-});
+const protocolSchema = () =>
+  z.object({
+    title: z.string().optional(),
+    publisher: z.string().optional(),
+    url: z.string().optional(),
+    source_url: z.string().optional(),
+    type: z.string().optional().describe('image or pdf.'),
+    author: z.string().optional(),
+    publication_year: z.union([z.number(), z.string()]).optional(),
+    conditions: z.array(z.string()).optional(),
+  });
 
 /** Registers indian_branded_drug_search, indian_treatment_protocol_search, protocol_publishers and indian_pharmacology_details. */
-export function registerKnowledgeTools(server: McpServer, deps: ToolDeps): void {
+export function registerKnowledgeTools(tools: ToolRegistry, deps: ToolDeps): void {
   const { client } = deps;
 
-  server.registerTool(
+  tools.define(
     'indian_branded_drug_search',
-    {
+    () => ({
       title: 'Indian branded drugs',
       description:
         'Search Indian branded medicines (about 500,000 brands) by brand or generic name. Use it to find the brands available in India for a generic, or the generic and manufacturer behind a brand. Optional filters: dosage form, generic names, strengths.',
@@ -62,9 +64,9 @@ export function registerKnowledgeTools(server: McpServer, deps: ToolDeps): void 
           .optional()
           .describe('Strength or volume, e.g. "650 mg" (optional).'),
       },
-      outputSchema: { drugs: z.array(drugSchema), count: z.number().int() },
+      outputSchema: { drugs: z.array(drugSchema()), count: z.number().int() },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
-    },
+    }),
     async ({ drug_name, form, generic_names, volumes }, extra) =>
       runTool('indian_branded_drug_search', deps, async () => {
         const raw = await client.request({
@@ -101,9 +103,9 @@ export function registerKnowledgeTools(server: McpServer, deps: ToolDeps): void 
       }),
   );
 
-  server.registerTool(
+  tools.define(
     'indian_treatment_protocol_search',
-    {
+    () => ({
       title: 'Indian treatment protocols',
       description:
         'Search Indian treatment guidelines and protocols (ICMR, RSSDI and other Indian publishers) for a condition. Give a question, a condition tag (e.g. "diabetes") and a publisher from protocol_publishers. Returns links to the guideline pages (images or PDFs).',
@@ -116,9 +118,9 @@ export function registerKnowledgeTools(server: McpServer, deps: ToolDeps): void 
           'Publisher name exactly as protocol_publishers lists it, e.g. "ICMR".',
         ),
       },
-      outputSchema: { protocols: z.array(protocolSchema), count: z.number().int() },
+      outputSchema: { protocols: z.array(protocolSchema()), count: z.number().int() },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
-    },
+    }),
     async ({ query, tag, publisher }, extra) =>
       runTool('indian_treatment_protocol_search', deps, async () => {
         const raw = await client.request({
@@ -157,16 +159,16 @@ export function registerKnowledgeTools(server: McpServer, deps: ToolDeps): void 
       }),
   );
 
-  server.registerTool(
+  tools.define(
     'protocol_publishers',
-    {
+    () => ({
       title: 'Protocol publishers for a condition',
       description:
         'The Indian publishers (e.g. ICMR, RSSDI) that have treatment protocols for a condition tag. Call before indian_treatment_protocol_search to pick a publisher.',
       inputSchema: { tag: text('tag', 100).describe('Condition tag, e.g. "diabetes".') },
       outputSchema: { publishers: z.array(z.string()), tag: z.string() },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
-    },
+    }),
     async ({ tag }, extra) =>
       runTool('protocol_publishers', deps, async () => {
         const raw = await client.request({
@@ -187,9 +189,9 @@ export function registerKnowledgeTools(server: McpServer, deps: ToolDeps): void 
       }),
   );
 
-  server.registerTool(
+  tools.define(
     'indian_pharmacology_details',
-    {
+    () => ({
       title: 'Pharmacology of a generic drug',
       description:
         'Pharmacology of a generic drug from Indian references: components, indications, dosing, contraindications, adverse effects and pregnancy category. Give the generic name (use indian_branded_drug_search to find the generic behind a brand).',
@@ -210,7 +212,7 @@ export function registerKnowledgeTools(server: McpServer, deps: ToolDeps): void 
         count: z.number().int(),
       },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
-    },
+    }),
     async ({ query }, extra) =>
       runTool('indian_pharmacology_details', deps, async () => {
         const raw = await client.request({

@@ -2,14 +2,14 @@
  * Patient tools: search, look up, register, list, update and archive patients
  * in the clinician's Eka practice.
  */
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod/v4';
 import { EkaInputError } from '../errors';
 import { appointmentList, appointmentSchema } from './appointment-records';
 import { dateField, genderField, idField, mobileField } from './fields';
 import { arr, compact, obj, runTool, str, type ToolDeps, toolResult } from './tool-kit';
+import type { ToolRegistry } from './tool-registry';
 
-const patientShape = {
+const patientShape = () => ({
   patient_id: z.string().describe('Eka patient id (oid); pass it to other tools as patient_id.'),
   name: z.string().optional().describe('Full name.'),
   mobile: z.string().optional().describe('Mobile number, +91XXXXXXXXXX.'),
@@ -20,9 +20,9 @@ const patientShape = {
   abha_address: z.string().optional(),
   abha_number: z.string().optional(),
   archived: z.boolean().optional(),
-};
-const patientSchema = z.object(patientShape);
-export type Patient = z.infer<typeof patientSchema>;
+});
+const patientSchema = () => z.object(patientShape());
+export type Patient = z.infer<ReturnType<typeof patientSchema>>;
 
 /** Maps Eka's patient record (oid, fln, gen, ...) to the tools' field names. */
 export function toPatient(raw: unknown): Patient {
@@ -58,32 +58,34 @@ function listOf(raw: unknown): unknown[] {
   return arr(r.data ?? r.profiles ?? r.patients ?? r.results ?? obj(r.data).profiles);
 }
 
-const addressField = z
-  .object({
-    line1: z.string().trim().max(200).optional().describe('House, street and area.'),
-    city: z.string().trim().max(100).optional(),
-    state: z.string().trim().max(100).optional(),
-    pincode: z
-      .string()
-      .trim()
-      .regex(/^\d{6}$/, 'pincode must be the six-digit Indian PIN code, e.g. 560001.')
-      .optional()
-      .describe('Six-digit PIN code.'),
-  })
-  .describe('Postal address: line1, city, state, pincode (all optional).');
+const addressField = () =>
+  z
+    .object({
+      line1: z.string().trim().max(200).optional().describe('House, street and area.'),
+      city: z.string().trim().max(100).optional(),
+      state: z.string().trim().max(100).optional(),
+      pincode: z
+        .string()
+        .trim()
+        .regex(/^\d{6}$/, 'pincode must be the six-digit Indian PIN code, e.g. 560001.')
+        .optional()
+        .describe('Six-digit PIN code.'),
+    })
+    .describe('Postal address: line1, city, state, pincode (all optional).');
 
-const messageSchema = { patient_id: z.string(), message: z.string() };
+const messageSchema = () => ({ patient_id: z.string(), message: z.string() });
 
 /** Registers search_patients, get_comprehensive_patient_profile, add_patient, list_patients, update_patient, archive_patient and get_patient_by_mobile. */
-export function registerPatientTools(server: McpServer, deps: ToolDeps): void {
+export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void {
   const { client } = deps;
-  const patientIdField = idField('patient_id').describe(
-    'Eka patient id (oid) from search_patients, get_patient_by_mobile or list_patients.',
-  );
+  const patientIdField = () =>
+    idField('patient_id').describe(
+      'Eka patient id (oid) from search_patients, get_patient_by_mobile or list_patients.',
+    );
 
-  server.registerTool(
+  tools.define(
     'search_patients',
-    {
+    () => ({
       title: 'Search patients',
       description:
         "Find patients in the clinician's Eka practice whose name, mobile number or username starts with the given text. Use this first whenever the user names a patient, then use the returned patient_id with other tools. For an exact mobile number, get_patient_by_mobile is more precise.",
@@ -104,9 +106,9 @@ export function registerPatientTools(server: McpServer, deps: ToolDeps): void {
           .default(10)
           .describe('How many patients to return, 1-50 (default 10).'),
       },
-      outputSchema: { patients: z.array(patientSchema), count: z.number().int() },
+      outputSchema: { patients: z.array(patientSchema()), count: z.number().int() },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
-    },
+    }),
     async ({ prefix, limit }, extra) =>
       runTool('search_patients', deps, async () => {
         const raw = await client.request({
@@ -126,26 +128,26 @@ export function registerPatientTools(server: McpServer, deps: ToolDeps): void {
       }),
   );
 
-  server.registerTool(
+  tools.define(
     'get_comprehensive_patient_profile',
-    {
+    () => ({
       title: 'Patient profile with appointments',
       description:
         "Full profile of one patient (name, date of birth, gender, mobile, email, address, ABHA) and, unless include_appointments is false, the patient's appointments. Use after search_patients to answer questions about a specific patient.",
       inputSchema: {
-        patient_id: patientIdField,
+        patient_id: patientIdField(),
         include_appointments: z
           .boolean()
           .default(true)
           .describe("Also fetch the patient's appointments (default true)."),
       },
       outputSchema: {
-        patient: patientSchema.extend({ address: z.unknown().optional() }),
-        appointments: z.array(appointmentSchema).optional(),
+        patient: patientSchema().extend({ address: z.unknown().optional() }),
+        appointments: z.array(appointmentSchema()).optional(),
         appointments_note: z.string().optional(),
       },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
-    },
+    }),
     async ({ patient_id, include_appointments }, extra) =>
       runTool('get_comprehensive_patient_profile', deps, async () => {
         const raw = await client.request({
@@ -181,9 +183,9 @@ export function registerPatientTools(server: McpServer, deps: ToolDeps): void {
       }),
   );
 
-  server.registerTool(
+  tools.define(
     'add_patient',
-    {
+    () => ({
       title: 'Register a new patient',
       description:
         "Register a new patient in the clinician's Eka practice and return the new patient_id. Search first (search_patients / get_patient_by_mobile) to avoid creating a duplicate. Dates are YYYY-MM-DD; the mobile number is +91XXXXXXXXXX.",
@@ -194,14 +196,14 @@ export function registerPatientTools(server: McpServer, deps: ToolDeps): void {
           .min(2, 'Give the patient full name (at least 2 characters).')
           .max(120, 'The name is too long (120 characters at most).')
           .describe('Full name, e.g. "Ravi Kumar".'),
-        dob: dateField.describe('Date of birth, YYYY-MM-DD, not in the future.'),
-        gender: genderField,
-        mobile: mobileField.describe('Mobile number as +91 followed by 10 digits, e.g. +919876543210.'),
+        dob: dateField().describe('Date of birth, YYYY-MM-DD, not in the future.'),
+        gender: genderField(),
+        mobile: mobileField().describe('Mobile number as +91 followed by 10 digits, e.g. +919876543210.'),
         email: z
           .email('email must be a valid address such as name@example.com.')
           .optional()
           .describe('Email address (optional).'),
-        address: addressField.optional(),
+        address: addressField().optional(),
       },
       outputSchema: { patient_id: z.string(), name: z.string() },
       annotations: {
@@ -210,7 +212,7 @@ export function registerPatientTools(server: McpServer, deps: ToolDeps): void {
         idempotentHint: false,
         openWorldHint: true,
       },
-    },
+    }),
     async (args, extra) =>
       runTool('add_patient', deps, async () => {
         if (Date.parse(`${args.dob}T00:00:00Z`) > deps.now()) {
@@ -242,9 +244,9 @@ export function registerPatientTools(server: McpServer, deps: ToolDeps): void {
       }),
   );
 
-  server.registerTool(
+  tools.define(
     'list_patients',
-    {
+    () => ({
       title: 'List patients (paged)',
       description:
         "List the practice's patients page by page (minified records). Start with page_no 0; when the result's next_page is set, call again with page_no = next_page to get more. Use search_patients instead when looking for a particular person.",
@@ -274,7 +276,7 @@ export function registerPatientTools(server: McpServer, deps: ToolDeps): void {
           .describe('List archived patients instead of active ones (default false).'),
       },
       outputSchema: {
-        patients: z.array(patientSchema),
+        patients: z.array(patientSchema()),
         page_no: z.number().int(),
         page_size: z.number().int(),
         next_page: z
@@ -284,7 +286,7 @@ export function registerPatientTools(server: McpServer, deps: ToolDeps): void {
           .describe('Pass as page_no to get the next page; null when this is the last page.'),
       },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
-    },
+    }),
     async ({ page_no, page_size, updated_since, archived }, extra) =>
       runTool('list_patients', deps, async () => {
         const raw = obj(
@@ -315,14 +317,14 @@ export function registerPatientTools(server: McpServer, deps: ToolDeps): void {
       }),
   );
 
-  server.registerTool(
+  tools.define(
     'update_patient',
-    {
+    () => ({
       title: "Update a patient's details",
       description:
         'Change one or more details of an existing patient; only the fields given are changed. Dates are YYYY-MM-DD; the mobile number is +91XXXXXXXXXX.',
       inputSchema: {
-        patient_id: patientIdField,
+        patient_id: patientIdField(),
         name: z
           .string()
           .trim()
@@ -330,18 +332,18 @@ export function registerPatientTools(server: McpServer, deps: ToolDeps): void {
           .max(120)
           .optional()
           .describe('New full name.'),
-        dob: dateField.optional().describe('New date of birth, YYYY-MM-DD.'),
-        gender: genderField.optional(),
-        mobile: mobileField.optional().describe('New mobile number, +91XXXXXXXXXX.'),
+        dob: dateField().optional().describe('New date of birth, YYYY-MM-DD.'),
+        gender: genderField().optional(),
+        mobile: mobileField().optional().describe('New mobile number, +91XXXXXXXXXX.'),
         email: z
           .email('email must be a valid address such as name@example.com.')
           .optional()
           .describe('New email address.'),
-        address: addressField.optional(),
+        address: addressField().optional(),
       },
-      outputSchema: messageSchema,
+      outputSchema: messageSchema(),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-    },
+    }),
     async ({ patient_id, name, dob, gender, mobile, email, address }, extra) =>
       runTool('update_patient', deps, async () => {
         const changes = compact({ fln: name, dob, gen: gender, mobile, email, address });
@@ -368,16 +370,16 @@ export function registerPatientTools(server: McpServer, deps: ToolDeps): void {
       }),
   );
 
-  server.registerTool(
+  tools.define(
     'archive_patient',
-    {
+    () => ({
       title: 'Archive a patient',
       description:
         'Archive (remove from the active list) a patient record. The record is kept by Eka but no longer shows in searches. Confirm with the clinician before calling; use list_patients with archived=true to see archived patients.',
-      inputSchema: { patient_id: patientIdField },
-      outputSchema: messageSchema,
+      inputSchema: { patient_id: patientIdField() },
+      outputSchema: messageSchema(),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-    },
+    }),
     async ({ patient_id }, extra) =>
       runTool('archive_patient', deps, async () => {
         const raw = obj(
@@ -393,22 +395,22 @@ export function registerPatientTools(server: McpServer, deps: ToolDeps): void {
       }),
   );
 
-  server.registerTool(
+  tools.define(
     'get_patient_by_mobile',
-    {
+    () => ({
       title: 'Find a patient by mobile number',
       description:
         'Look up the patient registered with an exact mobile number (+91XXXXXXXXXX). Returns found=false when no patient has that number.',
       inputSchema: {
-        mobile: mobileField.describe('Mobile number as +91 followed by 10 digits, e.g. +919876543210.'),
+        mobile: mobileField().describe('Mobile number as +91 followed by 10 digits, e.g. +919876543210.'),
         full_profile: z
           .boolean()
           .default(false)
           .describe('Return the full profile rather than the summary (default false).'),
       },
-      outputSchema: { found: z.boolean(), patient: patientSchema.optional() },
+      outputSchema: { found: z.boolean(), patient: patientSchema().optional() },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
-    },
+    }),
     async ({ mobile, full_profile }, extra) =>
       runTool('get_patient_by_mobile', deps, async () => {
         try {

@@ -2,17 +2,18 @@
  * Practice tools: the business, its clinics and doctors, and the details of a
  * doctor or a clinic. These give the ids the appointment tools need.
  */
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod/v4';
 import { idField } from './fields';
 import { arr, compact, obj, runTool, str, type ToolDeps, toolResult } from './tool-kit';
+import type { ToolRegistry } from './tool-registry';
 
-const clinicSchema = z.object({
-  clinic_id: z.string(),
-  name: z.string().optional(),
-  doctor_ids: z.array(z.string()).optional(),
-});
-const doctorSchema = z.object({ doctor_id: z.string(), name: z.string().optional() });
+const clinicSchema = () =>
+  z.object({
+    clinic_id: z.string(),
+    name: z.string().optional(),
+    doctor_ids: z.array(z.string()).optional(),
+  });
+const doctorSchema = () => z.object({ doctor_id: z.string(), name: z.string().optional() });
 
 function strings(value: unknown): string[] {
   return arr(value)
@@ -21,23 +22,23 @@ function strings(value: unknown): string[] {
 }
 
 /** Registers get_business_entities, get_doctor_profile_basic and get_clinic_details_basic. */
-export function registerPracticeTools(server: McpServer, deps: ToolDeps): void {
+export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void {
   const { client } = deps;
 
-  server.registerTool(
+  tools.define(
     'get_business_entities',
-    {
+    () => ({
       title: 'Clinics and doctors of the practice',
       description:
         "The clinician's Eka business with its clinics and doctors, and which doctors work at which clinic. Call this first to get the doctor_id and clinic_id that the slot and booking tools need.",
       inputSchema: {},
       outputSchema: {
         business: z.object({ business_id: z.string().optional(), name: z.string().optional() }),
-        clinics: z.array(clinicSchema),
-        doctors: z.array(doctorSchema),
+        clinics: z.array(clinicSchema()),
+        doctors: z.array(doctorSchema()),
       },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
-    },
+    }),
     async (_args, extra) =>
       runTool('get_business_entities', deps, async () => {
         const data = obj(
@@ -72,9 +73,9 @@ export function registerPracticeTools(server: McpServer, deps: ToolDeps): void {
       }),
   );
 
-  server.registerTool(
+  tools.define(
     'get_doctor_profile_basic',
-    {
+    () => ({
       title: "A doctor's profile",
       description:
         "A doctor's basic profile: name, specialties, languages and the clinic ids where they consult (use with get_appointment_slots).",
@@ -90,7 +91,7 @@ export function registerPracticeTools(server: McpServer, deps: ToolDeps): void {
           .describe("Eka's full profile record (personal and professional)."),
       },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
-    },
+    }),
     async ({ doctor_id }, extra) =>
       runTool('get_doctor_profile_basic', deps, async () => {
         const raw = obj(
@@ -125,9 +126,9 @@ export function registerPracticeTools(server: McpServer, deps: ToolDeps): void {
       }),
   );
 
-  server.registerTool(
+  tools.define(
     'get_clinic_details_basic',
-    {
+    () => ({
       title: "A clinic's details",
       description:
         "A clinic's name, address and phone as Eka has them. Use it to tell a patient where to go for an in-clinic appointment.",
@@ -139,7 +140,7 @@ export function registerPracticeTools(server: McpServer, deps: ToolDeps): void {
         clinic: z.record(z.string(), z.unknown()).describe("Eka's full clinic record."),
       },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
-    },
+    }),
     async ({ clinic_id }, extra) =>
       runTool('get_clinic_details_basic', deps, async () => {
         const raw = obj(

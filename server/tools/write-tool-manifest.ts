@@ -1,0 +1,13 @@
+/**
+ * Regenerates server/tools/tool-manifest.json, the `tools/list` answer, from
+ * the tools' zod configs. Run after changing a tool's title, description,
+ * schema or annotations: `npx tsx server/tools/write-tool-manifest.ts`
+ * (test/server/tool-manifest.test.ts fails while the manifest is stale).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { toolManifest } from './tool-manifest';
+
+const path = join(import.meta.dirname, 'tool-manifest.json');
+writeFileSync(path, `${JSON.stringify(toolManifest(), null, 2)}\n`);
+process.stderr.write(`wrote ${path}\n`);
