@@ -9,6 +9,7 @@ import { type Controller, createController } from '../../app/core/controller';
 import type { EventPayloads } from '../../app/ipc/contract';
 import { API_KEY_ACCOUNT, CLIENT_SECRET_ACCOUNT } from '../../server/desktop/client-credentials-store';
 import { createKeytarSecretStore } from '../../server/desktop/secret-store';
+import { SESSION_ACCOUNT, writeSessionRecord } from '../../server/desktop/session';
 import { createFileSettingsStore } from '../../server/desktop/settings';
 import { redactText } from '../../server/logging';
 import { type Sandbox, startSandbox } from '../sandbox/index';
@@ -55,7 +56,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await controller?.stop();
-  for (const account of [CLIENT_SECRET_ACCOUNT, API_KEY_ACCOUNT])
+  for (const account of [CLIENT_SECRET_ACCOUNT, API_KEY_ACCOUNT, SESSION_ACCOUNT])
     await secretStore.delete(account).catch(() => false);
   await sandbox?.stop();
   await rm(home, { recursive: true, force: true });
@@ -161,5 +162,44 @@ describe('controller', () => {
     expect(text).toContain('Client credentials saved');
     expect(text).not.toContain(sandbox.clients.integrator.client_secret);
     expect(text).not.toContain('not-the-secret');
+  });
+
+  it('tells the clinician when the session ends on its own (another process found the grant gone)', async () => {
+    await controller.handlers.saveSettings({
+      mode: 'oidc',
+      environment: 'sandbox',
+      apiBaseUrl: sandbox.apiBaseUrl,
+      issuer: sandbox.issuer,
+      launchAtLogin: false,
+    });
+    const now = Date.now();
+    await writeSessionRecord(secretStore, {
+      state: 'signed-in',
+      accessToken: 'synthetic-access',
+      refreshToken: 'synthetic-refresh',
+      expiresAt: now + 3_600_000,
+      issuer: sandbox.issuer,
+      clientId: 'eka-mcp-desktop',
+      name: 'Dr. Test Clinician',
+      signedInAt: now,
+    });
+    const signedIn = await controller.handlers.refreshClients(undefined).then(() => controller.snapshot()!);
+    expect(signedIn.session).toMatchObject({ signedIn: true, name: 'Dr. Test Clinician' });
+    expect(signedIn.session.expiresAt).toBe(now + 3_600_000);
+
+    notices.length = 0;
+    await writeSessionRecord(secretStore, {
+      state: 'signed-out',
+      reason: 'Your Eka session has expired: open Eka MCP and sign in again',
+      at: Date.now(),
+    });
+    await controller.handlers.refreshClients(undefined);
+    expect(controller.snapshot()!.session).toMatchObject({
+      signedIn: false,
+      lastError: expect.stringMatching(/sign in again/),
+    });
+    expect(notices).toEqual([
+      { kind: 'signed-out', title: 'Signed out of Eka', body: 'Sign in again to keep using Eka in Claude.' },
+    ]);
   });
 });
