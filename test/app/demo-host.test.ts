@@ -134,7 +134,12 @@ describe('demo without a keychain', () => {
       expect(html).toContain('No keychain available');
       expect(html).toMatch(/keychain/i);
     } finally {
-      child.kill('SIGTERM');
+      // Let it clean up its temp folders before the test ends.
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
     }
   });
 });
