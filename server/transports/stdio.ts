@@ -11,6 +11,9 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, type JSONRPCMessage, JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../logging';
 
+/** After stdin closes, how long to wait for answers still being worked on, in milliseconds. */
+const DRAIN_TIMEOUT_MS = 60_000;
+
 /** Longest accepted input line, in bytes (larger lines are skipped). */
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
@@ -35,6 +38,9 @@ export class RobustStdioServerTransport implements Transport {
   #pendingBytes = 0;
   #discarding = false;
   #closed = false;
+  /** Ids of requests received and not yet answered. */
+  readonly #pending = new Set<string | number>();
+  #ending = false;
 
   constructor(options: StdioTransportOptions) {
     this.#stdin = options.stdin ?? process.stdin;
@@ -47,7 +53,10 @@ export class RobustStdioServerTransport implements Transport {
     this.#append(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   };
   readonly #onEnd = () => {
-    void this.close();
+    // stdin closed: answer the requests already received, then close.
+    this.#ending = true;
+    if (this.#pending.size === 0) void this.close();
+    else setTimeout(() => void this.close(), DRAIN_TIMEOUT_MS).unref();
   };
   readonly #onError = (error: Error) => {
     this.onerror?.(error);
@@ -124,8 +133,10 @@ export class RobustStdioServerTransport implements Transport {
       }
       return;
     }
+    const message = parsed.data;
+    if ('method' in message && 'id' in message && message.id !== undefined) this.#pending.add(message.id);
     try {
-      this.onmessage?.(parsed.data);
+      this.onmessage?.(message);
     } catch (error) {
       this.onerror?.(error as Error);
     }
@@ -133,10 +144,15 @@ export class RobustStdioServerTransport implements Transport {
 
   send(message: JSONRPCMessage): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    return new Promise((resolve) => {
+    const answered = !('method' in message) && 'id' in message && message.id !== undefined;
+    return new Promise<void>((resolve) => {
       const ok = this.#stdout.write(`${JSON.stringify(message)}\n`);
       if (ok) resolve();
       else this.#stdout.once('drain', () => resolve());
+    }).then(() => {
+      if (!answered) return;
+      this.#pending.delete(message.id as string | number);
+      if (this.#ending && this.#pending.size === 0) void this.close();
     });
   }
 

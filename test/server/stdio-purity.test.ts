@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
+import { startSandbox } from '../sandbox/index';
 import { EMPTY_CWD, SERVER_BUNDLE } from './harness';
 
 interface Run {
@@ -141,6 +142,45 @@ describe('stdio purity', () => {
     expect(reply?.result).toMatchObject({ isError: true });
     expect(JSON.stringify(reply)).toMatch(/too long/);
     expect(JSON.stringify(reply).length).toBeLessThan(10_000);
+  });
+});
+
+describe('stdin closing', () => {
+  it('answers the requests already received before exiting (regression: exit on EOF dropped them)', async () => {
+    const sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
+    try {
+      sandbox.faults.add({
+        method: 'GET',
+        path: '/dr/v1/business/entities',
+        fault: { kind: 'delay', ms: 400 },
+      });
+      const child = spawn(process.execPath, [SERVER_BUNDLE], {
+        cwd: EMPTY_CWD,
+        env: { PATH: process.env.PATH ?? '', EKA_MCP_MODE: 'open', EKA_API_BASE_URL: sandbox.apiBaseUrl },
+        stdio: ['pipe', 'pipe', 'ignore'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString('utf8');
+      });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.stdin.end(
+        initialize +
+          initialized +
+          line({
+            jsonrpc: '2.0',
+            id: 7,
+            method: 'tools/call',
+            params: { name: 'get_business_entities', arguments: {} },
+          }),
+      );
+      expect(await exited).toBe(0);
+      const reply = parseAll(stdout).find((m) => m.id === 7);
+      expect(reply?.result).toMatchObject({ isError: true });
+      expect(JSON.stringify(reply)).toMatch(/auth_required/);
+    } finally {
+      await sandbox.stop();
+    }
   });
 });
 
