@@ -115,6 +115,8 @@ export class ToolRegistry {
   /** Answers `tools/list` and `tools/call` on `server` with these tools. */
   install(server: McpServer, logger: Logger): void {
     const low = server.server;
+    // The tool list is fixed for the server's lifetime: no list_changed notifications.
+    low.registerCapabilities({ tools: { listChanged: false } });
     low.setRequestHandler(ListToolsRequestSchema, () => ({
       tools: [...this.#entries.values()].map(
         (entry) => manifestByName.get(entry.name) ?? toolDefinition(entry.name, compile(entry).config),
