@@ -221,19 +221,27 @@ export class EkaClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(req.body);
     }
-    const timeout = AbortSignal.timeout(this.#options.timeoutMs);
-    const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
+    // One controller for both the timeout and the caller's cancellation (cheaper than AbortSignal.any).
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new DOMException('Eka did not answer in time', 'TimeoutError'));
+    }, this.#options.timeoutMs);
+    const onCancel = () => controller.abort(req.signal?.reason);
+    if (req.signal?.aborted) onCancel();
+    else req.signal?.addEventListener('abort', onCancel, { once: true });
     try {
       const response = await this.#fetch(this.url(req.path, req.query), {
         method: req.method,
         headers,
         body,
-        signal,
+        signal: controller.signal,
       });
       const text = await response.text();
       return { response, text };
     } catch (error) {
-      if (timeout.aborted) {
+      if (timedOut) {
         throw new EkaApiError(
           'timeout',
           `Eka did not answer within ${Math.round(this.#options.timeoutMs / 1000)} s: try again in a moment.`,
@@ -244,8 +252,13 @@ export class EkaClient {
       throw new EkaApiError(
         'network_error',
         'Could not reach Eka: check the internet connection and try again.',
-        { cause: error },
+        {
+          cause: error,
+        },
       );
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onCancel);
     }
   }
 
