@@ -53,7 +53,8 @@ Options (each also read from the environment and from .env files):
   --transport stdio|http     stdio (default) or HTTP                 EKA_MCP_TRANSPORT
   --mode MODE                open | client-credentials | oidc        EKA_MCP_MODE
                              (default: client-credentials when EKA_CLIENT_ID and
-                             EKA_CLIENT_SECRET are set, else open)
+                             EKA_CLIENT_SECRET are set, else open; client-credentials
+                             without them reads the app's settings and OS keychain)
   --env ENV                  production | development | sandbox      EKA_ENV
   --api-base-url URL         Eka API base URL                        EKA_API_BASE_URL
   --issuer URL               OpenID issuer (oidc mode)               EKA_ISSUER
@@ -209,12 +210,8 @@ export function resolveServerConfig(flags: ParsedArgs['flags'], env: EnvMap): Se
     : clientId && clientSecret
       ? 'client-credentials'
       : 'open';
-  if (mode === 'client-credentials' && (!clientId || !clientSecret)) {
-    throw new EkaConfigError(
-      'invalid_config',
-      'Client-credentials mode needs EKA_CLIENT_ID and EKA_CLIENT_SECRET (and EKA_API_KEY when Eka issued one).',
-    );
-  }
+  // In client-credentials mode a missing id or secret is looked up, at the first call, in the
+  // desktop app's settings and the OS keychain (where `eka-mcp credentials set` keeps them).
 
   const transportValue = pick('transport', 'EKA_MCP_TRANSPORT');
   const transport: ServerTransport = transportValue

@@ -37,6 +37,12 @@ describe('server config', () => {
       apiKey: 'key',
     });
     expect(resolve([], { EKA_CLIENT_ID: 'id' }).mode).toBe('open');
+    // Without a secret in the environment, client-credentials mode reads the app's settings and keychain.
+    expect(resolve(['--mode', 'client-credentials'], { EKA_CLIENT_ID: 'id' })).toMatchObject({
+      mode: 'client-credentials',
+      clientId: 'id',
+      clientSecret: undefined,
+    });
   });
 
   it('lets flags win over environment variables', () => {
@@ -92,7 +98,6 @@ describe('server config', () => {
     [[], { EKA_MCP_SERVER_PORT: '70000' }, /port.*0 to 65535/],
     [[], { EKA_HTTP_TIMEOUT_MS: 'soon' }, /timeout.*whole number/],
     [['--api-base-url', 'ftp://example.com'], {}, /http or https/],
-    [['--mode', 'client-credentials'], { EKA_CLIENT_ID: 'id' }, /EKA_CLIENT_SECRET/],
     [['--env', 'staging'], {}, /production, development, sandbox/],
     [[], { EKA_TOKEN_FLOW: 'magic' }, /connect-auth, api-token/],
   ] as const)('rejects %j %j with an actionable message', (argv, env, message) => {

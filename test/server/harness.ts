@@ -23,6 +23,16 @@ export interface ServerHandle {
   call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
 }
 
+/** PATH, HOME and the session-bus variables the OS keychain needs, and nothing else from the test's environment. */
+export function keychainEnv(): Record<string, string> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+  for (const key of ['DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'XDG_DATA_HOME']) {
+    const value = process.env[key];
+    if (value) env[key] = value;
+  }
+  return env;
+}
+
 /** Environment for a server in client-credentials mode against the sandbox. */
 export function credentialsEnv(sandbox: Sandbox): Record<string, string> {
   return {
@@ -44,8 +54,7 @@ export async function startServer(env: Record<string, string>, args: string[] = 
     command: process.execPath,
     args: [SERVER_BUNDLE, ...args],
     env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
+      ...keychainEnv(),
       EKA_LOG_LEVEL: 'debug',
       EKA_HTTP_RETRY_BASE_MS: '20',
       ...env,

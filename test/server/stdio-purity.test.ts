@@ -208,7 +208,6 @@ describe('startup failures write to stderr only', () => {
   it.each([
     [['--bogus-flag'], {}, /Unknown option '--bogus-flag'.*--help/s],
     [[], { EKA_MCP_MODE: 'sometimes' }, /mode.*must be one of open, client-credentials, oidc/],
-    [['--mode', 'client-credentials'], {}, /needs EKA_CLIENT_ID and EKA_CLIENT_SECRET/],
     [['--api-base-url', 'not a url'], {}, /must be an http\(s\) URL/],
     [[], { EKA_LOG_LEVEL: 'loud' }, /log level.*error, warn, info or debug/],
   ] as const)('%j %j exits 2 with a clear message', async (args, env, message) => {

@@ -4,7 +4,6 @@
  * loading the keychain or OpenID code.
  */
 import type { ServerConfig } from '../../config/server-config';
-import { EkaConfigError } from '../../errors';
 import type { Logger } from '../../logging';
 import type { TokenSource } from '../token-source';
 import { createClientCredentialsTokenSource } from './client-credentials';
@@ -21,10 +20,9 @@ export async function createTokenSource(
       return createOpenTokenSource({ clientId: config.clientId });
     case 'client-credentials': {
       if (!config.clientId || !config.clientSecret) {
-        throw new EkaConfigError(
-          'invalid_config',
-          'Client-credentials mode needs EKA_CLIENT_ID and EKA_CLIENT_SECRET (and EKA_API_KEY when Eka issued one).',
-        );
+        // Set up by the desktop app: id in its settings, secret in the OS keychain.
+        const { createStoredClientCredentialsTokenSource } = await import('./stored-client-credentials');
+        return createStoredClientCredentialsTokenSource(config, logger, options);
       }
       return createClientCredentialsTokenSource({
         apiBaseUrl: config.apiBaseUrl,
