@@ -19,6 +19,7 @@ import type { KeyValueStore } from '../auth/key-value-store';
 import { MemoryStore } from '../auth/memory-store';
 import { EkaOAuthProxy, OAUTH_CALLBACK_PATH } from '../auth/oauth-proxy';
 import { RedisStore } from '../auth/redis-store';
+import { SealedStore } from '../auth/sealed-store';
 import { TokenVerifier } from '../auth/token-verifier';
 import { UpstreamProvider } from '../auth/upstream-provider';
 import { VerdictCache } from '../auth/verdict-cache';
@@ -142,7 +143,7 @@ async function createOAuthParts(
     clock: options.clock,
   });
   const proxy = new EkaOAuthProxy({
-    store,
+    store: new SealedStore(store, settings.clientSecret),
     upstream,
     verifier,
     logger,

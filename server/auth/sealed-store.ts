@@ -1,0 +1,72 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import type { KeyValueStore } from './key-value-store';
+
+const VERSION = 'v1';
+
+/**
+ * Encrypts values (AES-256-GCM) before they reach the backing store, with a
+ * key derived from a secret every instance shares (this server's client
+ * secret). Registered clients' secrets and Eka tokens awaiting their one-time
+ * code are never in clear in Redis or in its snapshots. A value that does
+ * not decrypt reads as absent.
+ */
+export class SealedStore implements KeyValueStore {
+  readonly #inner: KeyValueStore;
+  readonly #key: Buffer;
+
+  constructor(inner: KeyValueStore, secret: string) {
+    this.#inner = inner;
+    this.#key = Buffer.from(hkdfSync('sha256', secret, 'eka-mcp', 'eka-mcp oauth state v1', 32));
+  }
+
+  get kind(): KeyValueStore['kind'] {
+    return this.#inner.kind;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return this.#open(await this.#inner.get(key));
+  }
+
+  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    await this.#inner.set(key, this.#seal(value), ttlSeconds);
+  }
+
+  async take(key: string): Promise<string | undefined> {
+    return this.#open(await this.#inner.take(key));
+  }
+
+  delete(key: string): Promise<void> {
+    return this.#inner.delete(key);
+  }
+
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+
+  #seal(value: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    const body = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
+    return [
+      VERSION,
+      iv.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+      body.toString('base64url'),
+    ].join('.');
+  }
+
+  #open(sealed: string | undefined): string | undefined {
+    if (sealed === undefined) return undefined;
+    const [version, iv, tag, body] = sealed.split('.');
+    if (version !== VERSION || !iv || !tag || body === undefined) return undefined;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
+        'utf8',
+      );
+    } catch {
+      return undefined;
+    }
+  }
+}
