@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Browser } from 'playwright-core';
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../sandbox/types';
 import { freePort, PROBE_CALL, startTestSandbox, startTestServer, type TestServer } from './harness';
@@ -58,5 +59,23 @@ describe('two instances behind a round-robin load balancer, sharing Redis', () =
     // Both instances took part in the login and the calls.
     expect(balancer.counts[0]).toBeGreaterThan(3);
     expect(balancer.counts[1]).toBeGreaterThan(3);
+  });
+  it('keeps no client secret or token in clear in Redis', async () => {
+    const inspector = createClient({ url: redis.url });
+    inspector.on('error', () => {});
+    await inspector.connect();
+    const secret = oauth.clientInformation()?.client_secret as string;
+    const refresh = oauth.tokens()?.refresh_token as string;
+    expect(secret).toBeTruthy();
+    expect(refresh).toBeTruthy();
+    const keys = await inspector.keys('eka-mcp:*');
+    expect(keys.some((key) => key.startsWith('eka-mcp:client:'))).toBe(true);
+    for (const key of keys) {
+      const value = (await inspector.get(key)) ?? '';
+      expect(value).not.toContain(secret);
+      expect(value).not.toContain(refresh);
+      expect(key).not.toContain(refresh);
+    }
+    inspector.destroy();
   });
 });
