@@ -29,11 +29,16 @@ const nodeExternals = ['keytar', 'electron', 'fsevents'];
 const nodeAliases = { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' };
 
 const targets = [
+  // The server is split so the stdio path loads only what it runs: the HTTP
+  // transport (express, redis, jose) and the keychain session sit in chunks
+  // that only their modes import. Claude Desktop starts it at every launch.
   {
     name: 'server',
     entry: 'server/main.ts',
-    outfile: 'dist/server/eka-mcp-server.mjs',
+    outdir: 'dist/server',
+    entryName: 'eka-mcp-server',
     format: 'esm',
+    split: true,
   },
   { name: 'cli', entry: 'app/cli/main.ts', outfile: 'dist/cli/eka-mcp.mjs', format: 'esm' },
   { name: 'main', entry: 'app/main.ts', outfile: 'dist/app/main.cjs', format: 'cjs' },
@@ -43,9 +48,21 @@ const targets = [
 async function buildNode(target) {
   const entry = join(root, target.entry);
   if (!existsSync(entry)) return false;
+  const output = target.split
+    ? {
+        outdir: join(root, target.outdir),
+        entryNames: target.entryName,
+        chunkNames: 'chunks/[name]-[hash]',
+        outExtension: { '.js': '.mjs' },
+        splitting: true,
+        minify: true,
+        keepNames: true,
+      }
+    : { outfile: join(root, target.outfile) };
+  if (target.split) await rm(join(root, target.outdir), { recursive: true, force: true });
   await build({
     entryPoints: [entry],
-    outfile: join(root, target.outfile),
+    ...output,
     bundle: true,
     platform: 'node',
     target: 'node20',

@@ -1,7 +1,7 @@
 // The supervisor runs the real server bundle the way a client entry does,
 // reports its health over MCP, restarts it after a crash and keeps its
 // stderr redacted.
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,7 +18,8 @@ let supervisor: ServerSupervisor | undefined;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'eka-supervisor-'));
   bundle = join(dir, 'eka-mcp-server.mjs');
-  await copyFile(join(process.cwd(), 'dist', 'server', 'eka-mcp-server.mjs'), bundle);
+  // The entry and the chunks it loads on demand.
+  await cp(join(process.cwd(), 'dist', 'server'), dir, { recursive: true });
 });
 
 afterAll(async () => {
