@@ -85,7 +85,8 @@ async function main(): Promise<void> {
   }
   const config = loaded.config;
   logger = createLogger({ level: config.logLevel, file: config.logFile });
-  if (config.mode === 'open') {
+  // The HTTP transport says itself whether it runs open or behind EkaCare OAuth.
+  if (config.mode === 'open' && config.transport !== 'http') {
     logger.warn(
       'Running in open mode: no authentication, Eka calls carry no token (development and internal use)',
     );

@@ -71,6 +71,18 @@ Options (each also read from the environment and from .env files):
 
 Other settings: EKA_HTTP_RETRIES (default 2), EKA_HTTP_RETRY_BASE_MS (default 250),
 EKA_HTTP_MAX_RETRY_WAIT_MS (default 10000), EKA_TOKEN_REFRESH_MARGIN_S (default 60).
+
+HTTP mode (--transport http) runs open unless EkaCare OAuth is configured:
+  FASTMCP_SERVER_AUTH_EKACARE_BASE_URL        public URL of this server   } all three
+  FASTMCP_SERVER_AUTH_EKACARE_CLIENT_ID       this server's client at Eka } or none
+  FASTMCP_SERVER_AUTH_EKACARE_CLIENT_SECRET   its secret                  }
+  FASTMCP_SERVER_AUTH_EKACARE_CLIENT_STORAGE_BE  Redis URL for shared OAuth state and token verdicts
+  FASTMCP_SERVER_AUTH_EKACARE_ISSUER          Eka's OpenID provider (default by environment)
+  FASTMCP_SERVER_AUTH_EKACARE_SCOPES          scopes asked upstream
+  FASTMCP_SERVER_AUTH_EKACARE_VALIDATE_PATH   Eka API token check path
+  EKA_MCP_ALLOWED_HOSTS, EKA_MCP_ALLOWED_ORIGINS, EKA_MCP_HTTP_MAX_BODY_BYTES,
+  EKA_MCP_HTTP_REQUEST_TIMEOUT_MS, EKA_MCP_TRUST_PROXY
+
 Logs go to stderr; stdout carries only the MCP protocol.
 `;
 
