@@ -100,7 +100,7 @@ async function main(): Promise<void> {
         import('./config/server-config'),
       ]);
       const envName = parseServerArgs(process.argv.slice(2)).flags.env;
-      const env = loadEnvFiles(process.cwd(), process.env, envName);
+      const env = await loadEnvFiles(process.cwd(), process.env, envName);
       const http = await startHttpServer(config, log, { env });
       // Graceful shutdown: stop accepting, let requests in flight finish, then exit.
       for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -5,17 +5,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'dotenv';
 
 export type EnvMap = Record<string, string | undefined>;
 
-function readEnvFile(path: string): EnvMap {
+async function readEnvFile(path: string): Promise<EnvMap> {
+  let content: Buffer;
   try {
-    return parse(readFileSync(path));
+    content = readFileSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw error;
   }
+  // dotenv (and the node:crypto it loads) only when there is a file to read:
+  // most launches have none, and start-up stays shorter without it.
+  const { parse } = await import('dotenv');
+  return parse(content);
 }
 
 /**
@@ -23,10 +27,10 @@ function readEnvFile(path: string): EnvMap {
  * `.env.<name>` where the name comes from `envName`, `EKA_ENV` or `.env`'s own
  * `EKA_ENV`; values from `env` override both.
  */
-export function loadEnvFiles(cwd: string, env: EnvMap, envName?: string): EnvMap {
-  const base = readEnvFile(join(cwd, '.env'));
+export async function loadEnvFiles(cwd: string, env: EnvMap, envName?: string): Promise<EnvMap> {
+  const base = await readEnvFile(join(cwd, '.env'));
   const name = envName ?? env.EKA_ENV ?? base.EKA_ENV;
-  const specific = name && /^[a-z0-9-]+$/i.test(name) ? readEnvFile(join(cwd, `.env.${name}`)) : {};
+  const specific = name && /^[a-z0-9-]+$/i.test(name) ? await readEnvFile(join(cwd, `.env.${name}`)) : {};
   const merged: EnvMap = { ...base, ...specific };
   for (const [key, value] of Object.entries(env)) {
     if (value !== undefined) merged[key] = value;

@@ -304,6 +304,6 @@ export async function loadServerConfig(options: {
   const parsed = parseServerArgs(options.argv);
   if (parsed.help) return { help: true, config: undefined };
   const { loadEnvFiles } = await import('./env-files');
-  const env = loadEnvFiles(options.cwd, options.env, nonEmpty(parsed.flags.env));
+  const env = await loadEnvFiles(options.cwd, options.env, nonEmpty(parsed.flags.env));
   return { help: false, config: resolveServerConfig(parsed.flags, env) };
 }

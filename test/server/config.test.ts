@@ -126,23 +126,23 @@ describe('.env files', () => {
     return dir;
   }
 
-  it('layers .env, then .env.<env>, then the real environment', () => {
+  it('layers .env, then .env.<env>, then the real environment', async () => {
     const dir = folder({
       '.env': 'EKA_ENV=development\nEKA_CLIENT_ID=from-dotenv\nEKA_LOG_LEVEL=INFO\n',
       '.env.development': 'EKA_CLIENT_ID=from-development\nEKA_API_BASE_URL=https://api-dev.eka.care\n',
       '.env.production': 'EKA_CLIENT_ID=from-production\n',
     });
-    const env = loadEnvFiles(dir, { EKA_LOG_LEVEL: 'DEBUG' });
+    const env = await loadEnvFiles(dir, { EKA_LOG_LEVEL: 'DEBUG' });
     expect(env).toMatchObject({
       EKA_CLIENT_ID: 'from-development',
       EKA_API_BASE_URL: 'https://api-dev.eka.care',
       EKA_LOG_LEVEL: 'DEBUG',
     });
-    expect(loadEnvFiles(dir, {}, 'production').EKA_CLIENT_ID).toBe('from-production');
+    expect((await loadEnvFiles(dir, {}, 'production')).EKA_CLIENT_ID).toBe('from-production');
   });
 
-  it('works without any .env file', () => {
-    expect(loadEnvFiles(folder({}), { A: '1' })).toEqual({ A: '1' });
+  it('works without any .env file', async () => {
+    expect(await loadEnvFiles(folder({}), { A: '1' })).toEqual({ A: '1' });
   });
 
   it('feeds .env values into the config, with --env choosing the file', async () => {
