@@ -1,9 +1,10 @@
 // Builds every bundle the product ships: the MCP server, the CLI, the Electron
 // main and preload scripts, the demo host and the React renderer.
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,6 +29,80 @@ const nodeExternals = ['keytar', 'electron', 'fsevents'];
 // cannot follow; its ES module build bundles cleanly.
 const nodeAliases = { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' };
 
+// The MCP SDK's server module imports Ajv (and ajv-formats) at load time for
+// one rarely used feature (checking elicitation replies). Loading them costs
+// milliseconds on every server start, so the server bundle loads them on first
+// use instead: the two imports become require() calls, which esbuild bundles
+// as lazily evaluated modules. The build fails if the SDK file no longer reads
+// as expected.
+const lazyAjvPlugin = {
+  name: 'lazy-ajv',
+  setup(pluginBuild) {
+    pluginBuild.onLoad(
+      { filter: /[\\/]@modelcontextprotocol[\\/]sdk[\\/]dist[\\/]esm[\\/]validation[\\/]ajv-provider\.js$/ },
+      async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        const imports = {
+          "import Ajv from 'ajv';":
+            "function Ajv(options) { const m = require('ajv'); return new (m.default ?? m)(options); }",
+          "import _addFormats from 'ajv-formats';":
+            "function _addFormats(ajv, options) { const m = require('ajv-formats'); return (m.default ?? m)(ajv, options); }",
+        };
+        let contents = source;
+        for (const [from, to] of Object.entries(imports)) {
+          if (!contents.includes(from)) throw new Error(`lazy-ajv: ${args.path} no longer contains ${from}`);
+          contents = contents.replace(from, to);
+        }
+        return { contents, loader: 'js' };
+      },
+    );
+  },
+};
+
+// The server answers tools/list from a manifest computed here from the tools'
+// zod configs (server/tools/tool-manifest.ts) and baked into the bundle in
+// place of server/tools/built-manifest.ts: start-up builds no schemas, and no
+// generated file has to be kept in sync by hand.
+async function computeToolManifest() {
+  const result = await build({
+    entryPoints: [join(root, 'server/tools/tool-manifest.ts')],
+    outfile: 'tool-manifest.mjs',
+    write: false,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    banner: esmBanner,
+    define: esmDefine,
+    external: nodeExternals,
+    alias: nodeAliases,
+    logLevel: 'warning',
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'eka-tool-manifest-'));
+  try {
+    const file = join(dir, 'tool-manifest.mjs');
+    await writeFile(file, result.outputFiles[0].text);
+    const { toolManifest } = await import(pathToFileURL(file).href);
+    const { tools } = toolManifest();
+    if (!Array.isArray(tools) || tools.length === 0) throw new Error('the tool manifest came out empty');
+    return tools;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function builtManifestPlugin(tools) {
+  return {
+    name: 'built-tool-manifest',
+    setup(pluginBuild) {
+      pluginBuild.onLoad({ filter: /[\\/]server[\\/]tools[\\/]built-manifest\.ts$/ }, () => ({
+        contents: `export const BUILT_TOOL_MANIFEST = JSON.parse(${JSON.stringify(JSON.stringify(tools))});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 const targets = [
   // The server is split so the stdio path loads only what it runs: the HTTP
   // transport (express, redis, jose) and the keychain session sit in chunks
@@ -39,6 +114,7 @@ const targets = [
     entryName: 'eka-mcp-server',
     format: 'esm',
     split: true,
+    plugins: async () => [lazyAjvPlugin, builtManifestPlugin(await computeToolManifest())],
   },
   { name: 'cli', entry: 'app/cli/main.ts', outfile: 'dist/cli/eka-mcp.mjs', format: 'esm' },
   { name: 'main', entry: 'app/main.ts', outfile: 'dist/app/main.cjs', format: 'cjs' },
@@ -70,6 +146,7 @@ async function buildNode(target) {
     banner: target.format === 'esm' ? esmBanner : undefined,
     external: nodeExternals,
     alias: nodeAliases,
+    plugins: target.plugins ? await target.plugins() : [],
     sourcemap: 'linked',
     legalComments: 'none',
     logLevel: 'warning',

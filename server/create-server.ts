@@ -4,6 +4,8 @@
  * per HTTP request (nothing here touches the network or the disk).
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import pkg from '../package.json' with { type: 'json' };
 import type { ServerConfig } from './config/server-config';
 import { EkaClient } from './eka/client';
@@ -37,6 +39,21 @@ const INSTRUCTIONS = `Tools for a clinician's Eka.care practice (India) and Indi
 - Confirm with the clinician before archive_patient or cancel_appointment.
 - Paginated tools return next_page: call again with page_no = next_page for more.`;
 
+/**
+ * The SDK's Ajv validator (used only to check elicitation replies), created
+ * on first use instead of with every server: building Ajv and its formats
+ * costs milliseconds at start-up and per HTTP request, and no Eka tool elicits.
+ */
+function lazyJsonSchemaValidator(): jsonSchemaValidator {
+  let ajv: AjvJsonSchemaValidator | undefined;
+  return {
+    getValidator(schema) {
+      ajv ??= new AjvJsonSchemaValidator();
+      return ajv.getValidator(schema);
+    },
+  };
+}
+
 /** Defines every Eka tool, family by family, on `tools`. */
 export function defineAllTools(tools: ToolRegistry, deps: ToolDeps): ToolRegistry {
   registerPatientTools(tools, deps);
@@ -63,6 +80,7 @@ export function createServer(options: CreateServerOptions): McpServer {
   const server = new McpServer(SERVER_INFO, {
     capabilities: { tools: {} },
     instructions: INSTRUCTIONS,
+    jsonSchemaValidator: lazyJsonSchemaValidator(),
   });
   const deps: ToolDeps = { client, logger, now: options.now ?? Date.now };
   defineAllTools(new ToolRegistry(), deps).install(server, logger);

@@ -1,6 +1,6 @@
 /**
- * The `tools/list` answer computed from the tools' zod configs: what
- * tool-manifest.json must contain.
+ * The `tools/list` answer computed from the tools' zod configs. The server
+ * build runs this and bakes the result into the bundle (built-manifest.ts).
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { defineAllTools } from '../create-server';

@@ -1,15 +1,65 @@
 /**
- * The server answers tools/list from server/tools/tool-manifest.json (so
- * start-up builds no schemas). It must equal what the tools' zod configs
- * produce; when it does not, regenerate it with
- * `npx tsx server/tools/write-tool-manifest.ts`.
+ * The bundled server answers tools/list from a manifest the build computes
+ * from the tools' zod configs (scripts/build.mjs bakes it in place of
+ * server/tools/built-manifest.ts). What the bundle lists must equal what the
+ * source's configs produce, and a server running from source (no manifest)
+ * must list the same thing.
  */
-import { describe, expect, it } from 'vitest';
+
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from '../../server/create-server';
+import { createOpenTokenSource } from '../../server/eka/token-sources/open';
+import { createLogger } from '../../server/logging';
+import { BUILT_TOOL_MANIFEST } from '../../server/tools/built-manifest';
 import { toolManifest } from '../../server/tools/tool-manifest';
-import manifest from '../../server/tools/tool-manifest.json' with { type: 'json' };
+import { type ServerHandle, startServer } from './harness';
+
+let bundled: ServerHandle;
+
+beforeAll(async () => {
+  bundled = await startServer({ EKA_MCP_MODE: 'open', EKA_API_BASE_URL: 'http://127.0.0.1:9' });
+});
+
+afterAll(async () => {
+  await bundled?.close();
+});
+
+const plain = (value: unknown) => JSON.parse(JSON.stringify(value));
 
 describe('tool manifest', () => {
-  it('matches the zod configs of every tool (regenerate: npx tsx server/tools/write-tool-manifest.ts)', () => {
-    expect(JSON.parse(JSON.stringify(manifest))).toEqual(JSON.parse(JSON.stringify(toolManifest())));
+  it('the bundle lists exactly what the zod configs of every tool produce', async () => {
+    const { tools } = await bundled.client.listTools();
+    expect(plain(tools)).toEqual(plain(toolManifest().tools));
+  });
+
+  it('from source there is no baked manifest and the server computes the same list', async () => {
+    expect(BUILT_TOOL_MANIFEST).toBeUndefined();
+    const config = {
+      apiBaseUrl: 'http://127.0.0.1:9',
+      requestTimeoutMs: 1000,
+      maxRetries: 0,
+      retryBaseMs: 1,
+      maxRetryWaitMs: 1,
+    } as Parameters<typeof createServer>[0]['config'];
+    const server = createServer({
+      config,
+      tokenSource: createOpenTokenSource(),
+      logger: createLogger({ level: 'error' }),
+    });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: 'manifest-test', version: '1.0.0' });
+    await client.connect(clientSide);
+    try {
+      const first = await client.listTools();
+      const second = await client.listTools();
+      expect(plain(first.tools)).toEqual(plain(toolManifest().tools));
+      expect(plain(second.tools)).toEqual(plain(first.tools));
+    } finally {
+      await client.close();
+      await server.close();
+    }
   });
 });
