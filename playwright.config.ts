@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './test/support/chromium';
 
 /** End-to-end journeys in Chromium on the demo host (npm test runs them inside the keyring wrapper). */
 export default defineConfig({
@@ -14,19 +15,7 @@ export default defineConfig({
   use: {
     headless: true,
     viewport: { width: 1100, height: 820 },
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
     trace: 'off',
     screenshot: 'off',
   },

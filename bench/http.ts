@@ -6,12 +6,13 @@
  *
  *   npm run bench:http [-- --requests 2000 --concurrency 16]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { startSandbox } from '../test/sandbox';
-import type { Sandbox } from '../test/sandbox/types';
+import { integratorToken } from '../test/support/integrator-token';
+import { poll } from '../test/support/poll';
+import { freePort } from '../test/support/ports';
+import { spawnServer } from '../test/support/server-bundle';
 
 const { values } = parseArgs({
   options: {
@@ -23,52 +24,28 @@ const { values } = parseArgs({
 const REQUESTS = Number(values.requests);
 const CONCURRENCY = Number(values.concurrency);
 const WARMUP = Number(values.warmup);
-const BIN = join(import.meta.dirname, '../bin/eka-mcp-server.mjs');
 const CALL = { name: 'search_patients', arguments: { prefix: 'a', limit: 3 } };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface RunningServer {
   url: string;
   child: ChildProcess;
 }
 
-/** Starts the shipped server bundle over HTTP and waits for its URL. */
+/** Starts the shipped server bundle over HTTP and waits for its health check. */
 async function startServer(env: Record<string, string>): Promise<RunningServer> {
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('EKA_') && !key.startsWith('FASTMCP_')) clean[key] = value;
-  }
-  const child = spawn(process.execPath, [BIN, '--transport', 'http', '--log-level', 'warn'], {
-    env: { ...clean, EKA_ENV: 'sandbox', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
+  const { child, output } = spawnServer(['--transport', 'http', '--log-level', 'warn'], env);
   const port = env.EKA_MCP_SERVER_PORT;
-  const url = `http://127.0.0.1:${port}/mcp`;
-  for (let attempt = 0; attempt < 100; attempt++) {
+  const ready = await poll(async () => {
     const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
       (r) => r.ok,
       () => false,
     );
-    if (ok) return { url, child };
-    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`server did not start: ${stderr}`);
+    if (ok) return true;
+    if (child.exitCode !== null) throw new Error(`server exited: ${output().stderr}`);
+    return undefined;
+  });
+  if (!ready) throw new Error(`server did not start: ${output().stderr}`);
+  return { url: `http://127.0.0.1:${port}/mcp`, child };
 }
 
 async function callTool(url: string, token: string | undefined, id: number): Promise<void> {
@@ -112,19 +89,6 @@ async function drive(url: string, token: string | undefined, count: number): Pro
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   return { rps: count / seconds, p50: at(0.5), p99: at(0.99) };
-}
-
-async function integratorToken(sandbox: Sandbox): Promise<string> {
-  const response = await fetch(`${sandbox.apiBaseUrl}/connect-auth/v1/account/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      client_id: sandbox.clients.integrator.client_id,
-      client_secret: sandbox.clients.integrator.client_secret,
-      api_key: sandbox.clients.integrator.api_key,
-    }),
-  });
-  return ((await response.json()) as { access_token: string }).access_token;
 }
 
 const fmt = (f: Figures) =>

@@ -9,6 +9,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { expect, type Page, test } from '@playwright/test';
 import { type Demo, startDemo } from '../../app/demo/demo-host';
+import { submitSandboxLogin } from '../support/sandbox-login';
 import { expectAccessible, screenshotBothThemes } from './helpers';
 
 interface ClaudeConfig {
@@ -91,9 +92,7 @@ test('sign in, connect Claude Desktop, use it, sign out, then client credentials
   await screenshotBothThemes(page, 'sign-in-waiting');
 
   await tab.waitForLoadState();
-  await tab.getByLabel('Username').fill(clinician.username);
-  await tab.getByLabel('Password').fill(clinician.password);
-  await tab.getByRole('button', { name: 'Sign in' }).click();
+  await submitSandboxLogin(tab, clinician);
   const allow = tab.getByRole('button', { name: 'Allow' });
   if (await allow.isVisible({ timeout: 10_000 }).catch(() => false)) await allow.click();
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { type Demo, startDemo } from '../../app/demo/demo-host';
+import { submitSandboxLogin } from '../support/sandbox-login';
 import { expectAccessible } from './helpers';
 
 let demo: Demo;
@@ -66,9 +67,7 @@ test('sign in from the keyboard, cancel, and see a refusal in plain words', asyn
   await page.getByRole('button', { name: 'Sign in with Eka' }).click();
   const second = await tab;
   await second.waitForLoadState();
-  await second.getByLabel('Username').fill(demo.sandbox!.clinician.username);
-  await second.getByLabel('Password').fill(demo.sandbox!.clinician.password);
-  await second.getByRole('button', { name: 'Sign in' }).click();
+  await submitSandboxLogin(second, demo.sandbox!.clinician);
   await second.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('alert')).toHaveText(
     'Access was not allowed in the browser: nothing was saved',

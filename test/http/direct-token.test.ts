@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../sandbox/types';
+import { integratorToken } from '../support/integrator-token';
 import {
   connectClient,
-  integratorToken,
   PROBE_CALL,
   startTestSandbox,
   startTestServer,

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Clock } from '../../server/auth/clock';
@@ -6,20 +5,8 @@ import { resolveServerConfig } from '../../server/config/server-config';
 import { type HttpServerHandle, startHttpServer } from '../../server/transports/http';
 import { startSandbox } from '../sandbox';
 import type { Sandbox, SandboxOptions } from '../sandbox/types';
+import { freePort } from '../support/ports';
 import { recordingLogger } from './test-logger';
-
-/** A free loopback port (for a BASE_URL that must be known before listening). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts the sandbox on free ports. */
 export function startTestSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -80,22 +67,6 @@ export async function connectClient(url: string, token?: string): Promise<Client
   });
   await client.connect(transport);
   return client;
-}
-
-/** Logs the integrator in at the sandbox API and returns its raw Eka access token. */
-export async function integratorToken(sandbox: Sandbox): Promise<string> {
-  const response = await fetch(`${sandbox.apiBaseUrl}/connect-auth/v1/account/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      client_id: sandbox.clients.integrator.client_id,
-      client_secret: sandbox.clients.integrator.client_secret,
-      api_key: sandbox.clients.integrator.api_key,
-    }),
-  });
-  if (!response.ok) throw new Error(`sandbox login failed: ${response.status}`);
-  const body = (await response.json()) as { access_token: string };
-  return body.access_token;
 }
 
 /** How many times the sandbox API's token check was called. */

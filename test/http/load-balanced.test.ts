@@ -1,12 +1,12 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Browser } from 'playwright-core';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../sandbox/types';
-import { freePort, PROBE_CALL, startTestSandbox, startTestServer, type TestServer } from './harness';
+import { freePort } from '../support/ports';
+import { PROBE_CALL, startTestSandbox, startTestServer, type TestServer } from './harness';
 import { startLoadBalancer, type TestLoadBalancer } from './load-balancer';
-import { BrowserOAuthClient, launchChromium } from './oauth-browser';
+import { BrowserOAuthClient } from './oauth-browser';
 import { startTestRedis, type TestRedis } from './redis-server';
 
 describe('two instances behind a round-robin load balancer, sharing Redis', () => {
@@ -15,7 +15,6 @@ describe('two instances behind a round-robin load balancer, sharing Redis', () =
   let a: TestServer;
   let b: TestServer;
   let balancer: TestLoadBalancer;
-  let browser: Browser;
   let oauth: BrowserOAuthClient;
 
   beforeAll(async () => {
@@ -26,14 +25,11 @@ describe('two instances behind a round-robin load balancer, sharing Redis', () =
     a = await startTestServer(sandbox, { oauth: true, redisUrl: redis.url, baseUrl });
     b = await startTestServer(sandbox, { oauth: true, redisUrl: redis.url, baseUrl });
     balancer = await startLoadBalancer([a.port, b.port], publicPort);
-    browser = await launchChromium();
-    oauth = new BrowserOAuthClient(browser, sandbox);
-    await oauth.listen();
+    oauth = await BrowserOAuthClient.start(sandbox);
   });
 
   afterAll(async () => {
     await oauth?.close();
-    await browser?.close();
     await balancer?.close();
     await a?.close();
     await b?.close();

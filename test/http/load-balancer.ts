@@ -1,5 +1,5 @@
 import { createServer, request, type Server } from 'node:http';
-import { freePort } from './harness';
+import { listenOnLoopback } from '../support/ports';
 
 /** A round-robin HTTP load balancer on loopback, forwarding each request to the next backend port. */
 export interface TestLoadBalancer {
@@ -11,7 +11,6 @@ export interface TestLoadBalancer {
 
 /** Starts a load balancer in front of `backendPorts`, keeping the Host header as clients sent it. */
 export async function startLoadBalancer(backendPorts: number[], port?: number): Promise<TestLoadBalancer> {
-  const listenPort = port ?? (await freePort());
   const counts = backendPorts.map(() => 0);
   let next = 0;
   const server: Server = createServer((req, res) => {
@@ -36,7 +35,7 @@ export async function startLoadBalancer(backendPorts: number[], port?: number): 
     });
     req.pipe(upstream);
   });
-  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
+  const listenPort = await listenOnLoopback(server, port);
   return {
     url: `http://127.0.0.1:${listenPort}`,
     counts,

@@ -5,25 +5,11 @@ import type {
   OAuthClientMetadata,
   OAuthTokens,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Sandbox } from '../sandbox/types';
-
-/** Launches the system Chromium headless. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+import { launchChromium } from '../support/chromium';
+import { listenOnLoopback } from '../support/ports';
+import { signInOnSandbox } from '../support/sandbox-login';
 
 /**
  * An MCP client's OAuth side, as a desktop MCP client would have it: a
@@ -43,6 +29,18 @@ export class BrowserOAuthClient implements OAuthClientProvider {
   constructor(browser: Browser, sandbox: Sandbox) {
     this.#browser = browser;
     this.#sandbox = sandbox;
+  }
+
+  /** Launches Chromium and opens the loopback listener; `close()` ends both. */
+  static async start(sandbox: Sandbox): Promise<BrowserOAuthClient> {
+    const client = new BrowserOAuthClient(await launchChromium(), sandbox);
+    try {
+      await client.listen();
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+    return client;
   }
 
   /** Opens the loopback listener that receives the authorization code. */
@@ -68,16 +66,16 @@ export class BrowserOAuthClient implements OAuthClientProvider {
           ),
         );
     });
-    await new Promise<void>((resolve) => this.#listener?.listen(0, '127.0.0.1', resolve));
-    const address = this.#listener.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
+    const port = await listenOnLoopback(this.#listener);
     this.#redirectUrl = `http://127.0.0.1:${port}/callback`;
   }
 
+  /** Closes the loopback listener and the browser. */
   async close(): Promise<void> {
     await new Promise<void>((resolve) =>
       this.#listener ? this.#listener.close(() => resolve()) : resolve(),
     );
+    await this.#browser.close();
   }
 
   /** The code delivered to the loopback listener. */
@@ -128,11 +126,7 @@ export class BrowserOAuthClient implements OAuthClientProvider {
   async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
     const page = await this.#browser.newPage();
     try {
-      await page.goto(authorizationUrl.href);
-      await page.getByLabel('Username').fill(this.#sandbox.clinician.username);
-      await page.getByLabel('Password').fill(this.#sandbox.clinician.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('button', { name: 'Allow' }).click();
+      await signInOnSandbox(page, authorizationUrl.href, this.#sandbox.clinician);
       await page.waitForURL((url) => url.href.startsWith(this.#redirectUrl));
     } finally {
       await page.close();

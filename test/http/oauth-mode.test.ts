@@ -1,11 +1,10 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../sandbox/types';
 import { PROBE_CALL, startTestSandbox, startTestServer, type TestServer, validateCalls } from './harness';
-import { BrowserOAuthClient, launchChromium } from './oauth-browser';
+import { BrowserOAuthClient } from './oauth-browser';
 
 /** One raw JSON-RPC `tools/list`, optionally with a bearer token. */
 async function listTools(url: string, token?: string): Promise<Response> {
@@ -24,7 +23,6 @@ describe('HTTP transport, EkaCare OAuth mode', () => {
   let sandbox: Sandbox;
   let server: TestServer;
   let other: TestServer;
-  let browser: Browser;
   let oauth: BrowserOAuthClient;
   let now = Date.now();
   const clock = () => now;
@@ -33,14 +31,11 @@ describe('HTTP transport, EkaCare OAuth mode', () => {
     sandbox = await startTestSandbox({ accessTokenTtl: 600 });
     server = await startTestServer(sandbox, { oauth: true, clock });
     other = await startTestServer(sandbox, { oauth: true });
-    browser = await launchChromium();
-    oauth = new BrowserOAuthClient(browser, sandbox);
-    await oauth.listen();
+    oauth = await BrowserOAuthClient.start(sandbox);
   });
 
   afterAll(async () => {
     await oauth?.close();
-    await browser?.close();
     await server?.close();
     await other?.close();
     await sandbox?.stop();

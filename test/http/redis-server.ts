@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../support/ports';
 
 /** A real `redis-server` on a free loopback port, for tests. */
 export interface TestRedis {
@@ -9,18 +9,6 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Starts it again after `stop()`; does nothing while it runs. */
   start(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts Debian's `redis-server` without persistence on a free port. */

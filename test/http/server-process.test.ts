@@ -1,18 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import { poll } from '../support/poll';
+import { spawnServer } from '../support/server-bundle';
 import { PROBE_CALL, startTestSandbox } from './harness';
-
-const BIN = join(import.meta.dirname, '../../bin/eka-mcp-server.mjs');
-
-/** Environment without any inherited Eka or auth settings. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('EKA_') && !key.startsWith('FASTMCP_')) env[key] = value;
-  }
-  return { ...env, EKA_ENV: 'sandbox', ...extra };
-}
 
 const children: ChildProcess[] = [];
 
@@ -21,21 +11,9 @@ afterEach(() => {
 });
 
 function run(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: cleanEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, output: () => ({ stdout, stderr }) };
+  const server = spawnServer(args, env);
+  children.push(server.child);
+  return server;
 }
 
 describe('eka-mcp-server --transport http (the shipped bundle)', () => {
@@ -52,11 +30,7 @@ describe('eka-mcp-server --transport http (the shipped bundle)', () => {
 
   it('prints its URL on stderr, serves /health and exits cleanly on SIGTERM', async () => {
     const { child, exited, output } = run(['--transport', 'http', '--port', '0'], {});
-    let url: string | undefined;
-    for (let attempt = 0; attempt < 100 && !url; attempt++) {
-      url = /listening on (http:\/\/\S+\/mcp)/.exec(output().stderr)?.[1];
-      if (!url) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const url = await poll(() => /listening on (http:\/\/\S+\/mcp)/.exec(output().stderr)?.[1]);
     expect(url).toBeDefined();
     expect(output().stderr).toContain('running without auth');
     const health = await fetch(new URL('/health', url));
@@ -75,11 +49,7 @@ describe('eka-mcp-server --transport http (the shipped bundle)', () => {
         EKA_CLIENT_SECRET: sandbox.clients.integrator.client_secret,
         EKA_API_KEY: sandbox.clients.integrator.api_key,
       });
-      let url: string | undefined;
-      for (let attempt = 0; attempt < 100 && !url; attempt++) {
-        url = /listening on (http:\/\/\S+\/mcp)/.exec(output().stderr)?.[1];
-        if (!url) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      const url = await poll(() => /listening on (http:\/\/\S+\/mcp)/.exec(output().stderr)?.[1]);
       expect(url).toBeDefined();
       sandbox.faults.add({
         method: 'GET',
@@ -93,11 +63,12 @@ describe('eka-mcp-server --transport http (the shipped bundle)', () => {
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: PROBE_CALL }),
       });
       // Signal once the call has reached the sandbox.
-      for (let attempt = 0; attempt < 100; attempt++) {
-        if (sandbox.requests.list().some((entry) => entry.path.startsWith('/profiles/v1/patient/search')))
-          break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await poll(
+        () =>
+          sandbox.requests.list().some((entry) => entry.path.startsWith('/profiles/v1/patient/search')) ||
+          undefined,
+        { intervalMs: 50 },
+      );
       child.kill('SIGTERM');
       const response = await pending;
       expect(response.status).toBe(200);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { integratorToken } from '../support/integrator-token';
 import { startSandbox } from './index';
 import type { Sandbox } from './types';
 
@@ -28,16 +29,7 @@ describe('sandbox Eka API: documented shapes', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
-    const res = await fetch(`${sandbox.apiBaseUrl}/connect-auth/v1/account/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        client_id: sandbox.clients.integrator.client_id,
-        client_secret: sandbox.clients.integrator.client_secret,
-        api_key: sandbox.clients.integrator.api_key,
-      }),
-    });
-    token = ((await res.json()) as { access_token: string }).access_token;
+    token = await integratorToken(sandbox);
   });
 
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { integratorToken } from '../support/integrator-token';
 import { startSandbox } from './index';
 import type { Sandbox } from './types';
 
@@ -148,16 +149,8 @@ describe('sandbox Eka API: token check with a long-lived token', () => {
   it('validates an active client-credentials token with its claims, then refuses it after revocation', async () => {
     const sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
     try {
-      const res = await fetch(`${sandbox.apiBaseUrl}/connect-auth/v1/account/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          client_id: sandbox.clients.integrator.client_id,
-          client_secret: sandbox.clients.integrator.client_secret,
-        }),
-      });
-      const { access_token } = (await res.json()) as TokenPair;
-      const headers = { authorization: `Bearer ${access_token}` };
+      const accessToken = await integratorToken(sandbox, { apiKey: false });
+      const headers = { authorization: `Bearer ${accessToken}` };
       const check = await fetch(`${sandbox.apiBaseUrl}/connect-auth/v1/account/validate`, { headers });
       expect(check.status).toBe(200);
       const verdict = (await check.json()) as Record<string, unknown>;
@@ -169,7 +162,7 @@ describe('sandbox Eka API: token check with a long-lived token', () => {
       });
       expect(verdict.exp).toBeGreaterThan(Date.now() / 1000);
       expect((await fetch(`${sandbox.apiBaseUrl}/dr/v1/business/entities`, { headers })).status).toBe(200);
-      await sandbox.tokens.revokeAccessToken(access_token);
+      await sandbox.tokens.revokeAccessToken(accessToken);
       expect((await fetch(`${sandbox.apiBaseUrl}/dr/v1/business/entities`, { headers })).status).toBe(401);
       expect(
         (await fetch(`${sandbox.apiBaseUrl}/connect-auth/v1/account/validate`, { headers })).status,

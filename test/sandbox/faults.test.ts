@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { integratorToken } from '../support/integrator-token';
 import { startSandbox } from './index';
 import type { Sandbox } from './types';
 
@@ -23,15 +24,7 @@ describe('sandbox fault injection and request log', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
-    const res = await fetch(`${sandbox.apiBaseUrl}/connect-auth/v1/account/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        client_id: sandbox.clients.integrator.client_id,
-        client_secret: sandbox.clients.integrator.client_secret,
-      }),
-    });
-    token = ((await res.json()) as { access_token: string }).access_token;
+    token = await integratorToken(sandbox, { apiKey: false });
   });
 
   afterEach(() => {

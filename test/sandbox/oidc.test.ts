@@ -1,23 +1,14 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import AxeBuilder from '@axe-core/playwright';
 import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium';
+import { listenOnLoopback } from '../support/ports';
+import { signInOnSandbox, submitSandboxLogin } from '../support/sandbox-login';
 import { startSandbox } from './index';
 import type { Sandbox } from './types';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** A loopback listener that catches one authorization redirect (what the desktop app runs). */
 async function loopbackListener(
@@ -39,9 +30,9 @@ async function loopbackListener(
       .end('<!doctype html><title>Done</title><p>Signed in.</p>');
     resolve(url);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = await listenOnLoopback(server);
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     redirect,
     close: () => {
       server.closeAllConnections();
@@ -57,7 +48,7 @@ describe('sandbox OpenID provider', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     desktop = await client.discovery(
       new URL(sandbox.issuer),
       sandbox.clients.desktop.client_id,
@@ -76,11 +67,7 @@ describe('sandbox OpenID provider', () => {
   async function signInWithBrowser(authorizationUrl: URL, choice: 'Allow' | 'Cancel' = 'Allow') {
     const page = await browser.newPage();
     try {
-      await page.goto(authorizationUrl.href);
-      await page.getByLabel('Username').fill(sandbox.clinician.username);
-      await page.getByLabel('Password').fill(sandbox.clinician.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('button', { name: choice }).click();
+      await signInOnSandbox(page, authorizationUrl.href, sandbox.clinician, choice);
     } finally {
       // The redirect has been caught by the listener; the page itself is not needed.
       await page.waitForLoadState('load').catch(() => undefined);
@@ -267,14 +254,10 @@ describe('sandbox OpenID provider', () => {
     try {
       await page.goto(url.href);
       expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
-      await page.getByLabel('Username').fill(sandbox.clinician.username);
-      await page.getByLabel('Password').fill('wrong-password');
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await submitSandboxLogin(page, { username: sandbox.clinician.username, password: 'wrong-password' });
       await expect(page.getByRole('alert').textContent()).resolves.toContain('not correct');
       expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
-      await page.getByLabel('Username').fill(sandbox.clinician.username);
-      await page.getByLabel('Password').fill(sandbox.clinician.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await submitSandboxLogin(page, sandbox.clinician);
       await page.getByRole('button', { name: 'Allow' }).waitFor();
       expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
     } finally {

@@ -4,7 +4,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startSandbox } from '../sandbox/index';
+import type { Sandbox, SandboxOptions } from '../sandbox/types';
+import { launchChromium } from '../support/chromium';
+import { signInOnSandbox } from '../support/sandbox-login';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const cliBundle = join(root, 'dist/cli/eka-mcp.mjs');
@@ -89,35 +94,34 @@ export function startCliLogin(args: string[], env: NodeJS.ProcessEnv): LoginProc
   return { child, url, done };
 }
 
-/** Launches the system Chromium headless, as the project's tests do. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+/** The sandbox and Chromium that a describe block's tests share. */
+export interface SandboxAndBrowser {
+  readonly sandbox: Sandbox;
+  readonly browser: Browser;
 }
 
-/** Signs in on the sandbox's login page and allows access on its consent page. */
-export async function signInOnSandbox(
-  page: Page,
-  authorizationUrl: string,
-  clinician: { username: string; password: string },
-  consent: 'Allow' | 'Cancel' = 'Allow',
-): Promise<void> {
-  await page.goto(authorizationUrl);
-  await page.getByLabel('Username').fill(clinician.username);
-  await page.getByLabel('Password').fill(clinician.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: consent }).click();
+/** Starts the sandbox (on free ports) and Chromium before a describe block's tests, and stops both after them. */
+export function useSandboxAndBrowser(options: SandboxOptions = {}): SandboxAndBrowser {
+  let sandbox: Sandbox | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ issuerPort: 0, apiPort: 0, ...options });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+  });
+  return {
+    get sandbox() {
+      if (!sandbox) throw new Error('The sandbox starts in beforeAll.');
+      return sandbox;
+    },
+    get browser() {
+      if (!browser) throw new Error('Chromium starts in beforeAll.');
+      return browser;
+    },
+  };
 }
 
 /** Every file under `dir`, recursively, with its content. */

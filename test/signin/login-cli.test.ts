@@ -1,41 +1,20 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox } from '../sandbox/index';
-import type { Sandbox } from '../sandbox/types';
-import {
-  filesUnder,
-  isListening,
-  isolate,
-  launchChromium,
-  runCli,
-  signInOnSandbox,
-  startCliLogin,
-} from './helpers';
+import { describe, expect, it } from 'vitest';
+import { signInOnSandbox } from '../support/sandbox-login';
+import { filesUnder, isListening, isolate, runCli, startCliLogin, useSandboxAndBrowser } from './helpers';
 import { clearService, readRawSession } from './keychain';
 
 describe('eka-mcp login with the system browser', () => {
-  let sandbox: Sandbox;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await sandbox?.stop();
-  });
+  const shared = useSandboxAndBrowser();
 
   it('signs in, shows the clinician, keeps tokens only in the keychain, and signs out', async () => {
     const iso = isolate();
     try {
       const login = startCliLogin(
-        ['--env', 'sandbox', '--issuer', sandbox.issuer, '--api-base-url', sandbox.apiBaseUrl],
+        ['--env', 'sandbox', '--issuer', shared.sandbox.issuer, '--api-base-url', shared.sandbox.apiBaseUrl],
         iso.env,
       );
       const url = new URL(await login.url);
-      expect(url.origin).toBe(new URL(sandbox.issuer).origin);
+      expect(url.origin).toBe(new URL(shared.sandbox.issuer).origin);
       expect(url.searchParams.get('code_challenge_method')).toBe('S256');
       expect(url.searchParams.get('prompt')).toBe('consent');
       expect(url.searchParams.get('scope')?.split(' ')).toEqual(
@@ -43,15 +22,15 @@ describe('eka-mcp login with the system browser', () => {
       );
       expect(url.searchParams.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
 
-      const page = await browser.newPage();
-      await signInOnSandbox(page, url.href, sandbox.clinician);
+      const page = await shared.browser.newPage();
+      await signInOnSandbox(page, url.href, shared.sandbox.clinician);
       await expect.poll(() => page.textContent('h1')).toBe('Signed in to Eka MCP');
       await page.close();
 
       const result = await login.done;
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
-      expect(result.stdout).toContain(sandbox.clinician.name);
+      expect(result.stdout).toContain(shared.sandbox.clinician.name);
 
       const status = await runCli(['status', '--json'], iso.env);
       expect(status.code).toBe(0);
@@ -59,11 +38,11 @@ describe('eka-mcp login with the system browser', () => {
       expect(parsed).toMatchObject({
         mode: 'oidc',
         environment: 'sandbox',
-        issuer: sandbox.issuer,
-        apiBaseUrl: sandbox.apiBaseUrl,
+        issuer: shared.sandbox.issuer,
+        apiBaseUrl: shared.sandbox.apiBaseUrl,
         signedIn: true,
-        name: sandbox.clinician.name,
-        email: sandbox.clinician.email,
+        name: shared.sandbox.clinician.name,
+        email: shared.sandbox.clinician.email,
         lastError: null,
       });
       expect(Date.parse(parsed.tokenExpiresAt)).toBeGreaterThan(Date.now());
@@ -117,7 +96,7 @@ describe('eka-mcp login with the system browser', () => {
     const iso = isolate();
     try {
       const login = startCliLogin(
-        ['--env', 'sandbox', '--issuer', sandbox.issuer, '--api-base-url', sandbox.apiBaseUrl],
+        ['--env', 'sandbox', '--issuer', shared.sandbox.issuer, '--api-base-url', shared.sandbox.apiBaseUrl],
         iso.env,
       );
       const redirectUri = new URL(await login.url).searchParams.get('redirect_uri') ?? '';

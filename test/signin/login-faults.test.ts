@@ -1,13 +1,13 @@
 import { createServer, type Server } from 'node:net';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isLoginActive, login } from '../../app/core/login';
 import { LoginError } from '../../app/core/login-error';
 import { createKeytarSecretStore } from '../../server/desktop/secret-store';
 import { readSessionRecord } from '../../server/desktop/session';
-import { startSandbox } from '../sandbox/index';
 import type { Sandbox } from '../sandbox/types';
-import { isListening, isolate, launchChromium, signInOnSandbox } from './helpers';
+import { freePort, listenOnLoopback } from '../support/ports';
+import { signInOnSandbox } from '../support/sandbox-login';
+import { isListening, isolate, useSandboxAndBrowser } from './helpers';
 import { clearService } from './keychain';
 
 /** Starts a core login whose "browser" is the test; resolves the authorization URL. */
@@ -54,27 +54,16 @@ async function expectLoginError(outcome: Promise<unknown>, code: string, message
 }
 
 describe('sign-in refuses attacks and survives faults', () => {
-  let sandbox: Sandbox;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await sandbox?.stop();
-  });
+  const shared = useSandboxAndBrowser();
 
   it('rejects a redirect with a tampered state, stores nothing, closes the port', async () => {
-    const run = startLogin(sandbox);
+    const run = startLogin(shared.sandbox);
     try {
       const url = await run.authorizationUrl;
       const reply = new URL(await run.redirectUri());
       reply.searchParams.set('code', 'forged-code');
       reply.searchParams.set('state', `${url.searchParams.get('state')}x`);
-      reply.searchParams.set('iss', sandbox.issuer);
+      reply.searchParams.set('iss', shared.sandbox.issuer);
       const page = await fetch(reply);
       expect(page.status).toBe(400);
       expect(await page.text()).toContain('state check failed');
@@ -87,7 +76,7 @@ describe('sign-in refuses attacks and survives faults', () => {
   });
 
   it('rejects a redirect from the wrong issuer (RFC 9207), stores nothing, closes the port', async () => {
-    const run = startLogin(sandbox);
+    const run = startLogin(shared.sandbox);
     try {
       const url = await run.authorizationUrl;
       const reply = new URL(await run.redirectUri());
@@ -104,11 +93,11 @@ describe('sign-in refuses attacks and survives faults', () => {
   });
 
   it('reports access_denied when the clinician cancels on the consent page', async () => {
-    const run = startLogin(sandbox);
+    const run = startLogin(shared.sandbox);
     try {
       const url = await run.authorizationUrl;
-      const page = await browser.newPage();
-      await signInOnSandbox(page, url.href, sandbox.clinician, 'Cancel');
+      const page = await shared.browser.newPage();
+      await signInOnSandbox(page, url.href, shared.sandbox.clinician, 'Cancel');
       await expect.poll(() => page.textContent('h1')).toBe('Sign-in did not complete');
       expect(await page.textContent('main')).toContain('Access was not allowed');
       await page.close();
@@ -121,11 +110,11 @@ describe('sign-in refuses attacks and survives faults', () => {
   });
 
   it('uses the first redirect and ignores a second one', async () => {
-    const run = startLogin(sandbox);
+    const run = startLogin(shared.sandbox);
     try {
       const url = await run.authorizationUrl;
       const redirectUri = await run.redirectUri();
-      const page = await browser.newPage();
+      const page = await shared.browser.newPage();
       // The browser delivers the redirect; the test sends the same redirect again the moment the
       // browser issues it, while the listener is still exchanging the first one's code.
       let second!: Promise<Response>;
@@ -133,7 +122,7 @@ describe('sign-in refuses attacks and survives faults', () => {
         if (request.url().startsWith(redirectUri)) second = fetch(request.url());
       });
       const browserReply = page.waitForResponse((response) => response.url().startsWith(redirectUri));
-      await signInOnSandbox(page, url.href, sandbox.clinician);
+      await signInOnSandbox(page, url.href, shared.sandbox.clinician);
       const first = await browserReply;
       const again = await second;
       const statuses = [first.status(), again.status].sort();
@@ -142,11 +131,11 @@ describe('sign-in refuses attacks and survives faults', () => {
       expect(ignoredText).toContain('already finished');
       await page.close();
       const result = await run.outcome;
-      expect(result.name).toBe(sandbox.clinician.name);
-      expect(result.email).toBe(sandbox.clinician.email);
+      expect(result.name).toBe(shared.sandbox.clinician.name);
+      expect(result.email).toBe(shared.sandbox.clinician.email);
       const record = await readSessionRecord(run.store);
       expect(record?.state).toBe('signed-in');
-      expect(sandbox.oidc.stats().grantErrors).toBe(0);
+      expect(shared.sandbox.oidc.stats().grantErrors).toBe(0);
       expect(await isListening(redirectUri)).toBe(false);
     } finally {
       await run.cleanup();
@@ -154,7 +143,7 @@ describe('sign-in refuses attacks and survives faults', () => {
   });
 
   it('stops after the timeout without a redirect and closes the port', async () => {
-    const run = startLogin(sandbox, { timeoutMs: 1500 });
+    const run = startLogin(shared.sandbox, { timeoutMs: 1500 });
     try {
       const redirectUri = await run.redirectUri();
       await expectLoginError(run.outcome, 'timeout', /No sign-in reply from the browser within 2 s/);
@@ -168,8 +157,8 @@ describe('sign-in refuses attacks and survives faults', () => {
 
   it('refuses a second sign-in while one is waiting, and cancels on abort', async () => {
     const controller = new AbortController();
-    const run = startLogin(sandbox, { signal: controller.signal });
-    const second = startLogin(sandbox);
+    const run = startLogin(shared.sandbox, { signal: controller.signal });
+    const second = startLogin(shared.sandbox);
     try {
       const redirectUri = await run.redirectUri();
       await expectLoginError(second.outcome, 'login-in-progress', /already waiting/);
@@ -185,9 +174,8 @@ describe('sign-in refuses attacks and survives faults', () => {
 
   it('reports a port already in use', async () => {
     const blocker: Server = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const port = (blocker.address() as { port: number }).port;
-    const run = startLogin(sandbox, { port });
+    const port = await listenOnLoopback(blocker);
+    const run = startLogin(shared.sandbox, { port });
     try {
       await expectLoginError(
         run.outcome,
@@ -203,12 +191,9 @@ describe('sign-in refuses attacks and survives faults', () => {
   });
 
   it('reports a provider that is down, without opening a port or the browser', async () => {
-    const closed: Server = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as { port: number }).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await freePort();
     let opened = false;
-    const run = startLogin(sandbox, {
+    const run = startLogin(shared.sandbox, {
       issuer: `http://127.0.0.1:${port}`,
       openExternal: () => {
         opened = true;
@@ -224,7 +209,7 @@ describe('sign-in refuses attacks and survives faults', () => {
   });
 
   it('refuses a plain-http issuer that is not on this machine', async () => {
-    const run = startLogin(sandbox, { issuer: 'http://accounts.example.com' });
+    const run = startLogin(shared.sandbox, { issuer: 'http://accounts.example.com' });
     try {
       await expectLoginError(run.outcome, 'invalid-issuer', /must use https/);
     } finally {

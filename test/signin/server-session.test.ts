@@ -1,34 +1,20 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox } from '../sandbox/index';
-import type { Sandbox } from '../sandbox/types';
-import { isolate, launchChromium, runCli, signInWithCli } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { isolate, runCli, signInWithCli, useSandboxAndBrowser } from './helpers';
 import { clearService, readRawSession } from './keychain';
 import { resultText, startOidcServer } from './mcp-client';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the server in Eka account mode uses the keychain session', () => {
-  let sandbox: Sandbox;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ issuerPort: 0, apiPort: 0, accessTokenTtl: 3 });
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await sandbox?.stop();
-  });
+  const shared = useSandboxAndBrowser({ accessTokenTtl: 3 });
 
   it('works after login and fails with "sign in again" after logout', async () => {
     const iso = isolate();
     let client: Client | undefined;
     try {
-      expect((await signInWithCli(browser, sandbox, iso.env)).code).toBe(0);
-      client = await startOidcServer(sandbox.apiBaseUrl, iso.env);
+      expect((await signInWithCli(shared.browser, shared.sandbox, iso.env)).code).toBe(0);
+      client = await startOidcServer(shared.sandbox.apiBaseUrl, iso.env);
       const ok = await client.callTool({ name: 'get_business_entities', arguments: {} });
       expect(ok.isError, resultText(ok)).toBeFalsy();
 
@@ -47,9 +33,9 @@ describe('the server in Eka account mode uses the keychain session', () => {
     const iso = isolate();
     const clients: Client[] = [];
     try {
-      expect((await signInWithCli(browser, sandbox, iso.env)).code).toBe(0);
-      const before = sandbox.oidc.stats();
-      for (let i = 0; i < 5; i++) clients.push(await startOidcServer(sandbox.apiBaseUrl, iso.env));
+      expect((await signInWithCli(shared.browser, shared.sandbox, iso.env)).code).toBe(0);
+      const before = shared.sandbox.oidc.stats();
+      for (let i = 0; i < 5; i++) clients.push(await startOidcServer(shared.sandbox.apiBaseUrl, iso.env));
 
       // Six access-token lifetimes of 3 s.
       const until = Date.now() + 18_000;
@@ -74,7 +60,7 @@ describe('the server in Eka account mode uses the keychain session', () => {
       };
       await Promise.all([...clients.map(serverLoop), cliLoop()]);
 
-      const after = sandbox.oidc.stats();
+      const after = shared.sandbox.oidc.stats();
       expect(failures).toEqual([]);
       expect(calls).toBeGreaterThan(100);
       expect(statusRuns).toBeGreaterThan(3);

@@ -1,5 +1,4 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { login } from '../../app/core/login';
 import { getStatus } from '../../app/core/status';
 import { isDesktopError } from '../../server/desktop/errors';
@@ -9,35 +8,23 @@ import { getFreshSession } from '../../server/desktop/session-refresh';
 import { createDesktopSessionTokenSource } from '../../server/desktop/session-token-source';
 import { createFileSettingsStore } from '../../server/desktop/settings';
 import { EkaAuthError } from '../../server/errors';
-import { startSandbox } from '../sandbox/index';
-import type { Sandbox } from '../sandbox/types';
-import { type Isolation, isolate, launchChromium, signInOnSandbox } from './helpers';
+import { signInOnSandbox } from '../support/sandbox-login';
+import { type Isolation, isolate, useSandboxAndBrowser } from './helpers';
 import { clearService } from './keychain';
 
 describe('session refresh', () => {
-  let sandbox: Sandbox;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await sandbox?.stop();
-  });
+  const shared = useSandboxAndBrowser();
 
   async function signedIn(): Promise<{ iso: Isolation; store: SecretStore }> {
     const iso = isolate();
     const store = createKeytarSecretStore(iso.service);
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     await login({
-      issuer: sandbox.issuer,
-      clientId: sandbox.clients.desktop.client_id,
+      issuer: shared.sandbox.issuer,
+      clientId: shared.sandbox.clients.desktop.client_id,
       secretStore: store,
       lockDir: iso.home,
-      openExternal: (url) => signInOnSandbox(page, url, sandbox.clinician),
+      openExternal: (url) => signInOnSandbox(page, url, shared.sandbox.clinician),
     });
     await page.close();
     return { iso, store };
@@ -84,13 +71,13 @@ describe('session refresh', () => {
     try {
       const before = await readSession(store);
       // Spend the refresh token elsewhere: rotation makes the stored one invalid.
-      const elsewhere = await fetch(`${sandbox.issuer}/token`, {
+      const elsewhere = await fetch(`${shared.sandbox.issuer}/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({
           grant_type: 'refresh_token',
           refresh_token: before?.refreshToken ?? '',
-          client_id: sandbox.clients.desktop.client_id,
+          client_id: shared.sandbox.clients.desktop.client_id,
         }),
       });
       expect(elsewhere.status).toBe(200);
@@ -110,7 +97,7 @@ describe('session refresh', () => {
       const status = await getStatus({ settings: createFileSettingsStore(iso.home), secretStore: store });
       expect(status.signedIn).toBe(false);
       expect(status.lastError).toContain('invalid_grant');
-      expect(status.name).toBe(sandbox.clinician.name);
+      expect(status.name).toBe(shared.sandbox.clinician.name);
     } finally {
       await clearService(iso.service);
       iso.cleanup();
