@@ -7,8 +7,8 @@
  * `--home DIR` is where "Connect" writes client configs (default: a
  * throwaway folder, so your real Claude Desktop config is untouched).
  */
-import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { openInSystemBrowser } from '../cli/open-browser';
 import { startDemo } from './demo-host';
 
 const HELP = `Usage: npm run demo -- [--port N] [--home DIR] [--no-open] [--free-ports]
@@ -18,22 +18,6 @@ const HELP = `Usage: npm run demo -- [--port N] [--home DIR] [--no-open] [--free
   --no-open    do not open the browser
   --free-ports let the OS pick every port (page and sandbox)
 Environment: EKA_MCP_HOME (settings folder), EKA_MCP_KEYCHAIN_SERVICE (default "Eka MCP Demo").`;
-
-function openBrowser(url: string): void {
-  const [command, args] =
-    process.platform === 'darwin'
-      ? ['open', [url]]
-      : process.platform === 'win32'
-        ? ['cmd', ['/c', 'start', '""', url]]
-        : ['xdg-open', [url]];
-  try {
-    const child = spawn(command as string, args as string[], { stdio: 'ignore', detached: true });
-    child.on('error', () => undefined);
-    child.unref();
-  } catch {
-    // The address is printed; opening it by hand works too.
-  }
-}
 
 async function main(): Promise<void> {
   let values: { port?: string; home?: string; 'no-open'?: boolean; 'free-ports'?: boolean; help?: boolean };
@@ -92,7 +76,8 @@ async function main(): Promise<void> {
   }
   console.error(`Client configs are written under ${demo.home}`);
   console.log(`Eka MCP demo: ${demo.url}`);
-  if (!values['no-open']) openBrowser(demo.url);
+  // If the browser cannot be opened, the printed address works by hand.
+  if (!values['no-open']) void openInSystemBrowser(demo.url).catch(() => undefined);
 
   let closing = false;
   const close = () => {
