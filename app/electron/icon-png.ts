@@ -42,10 +42,8 @@ function shade(x: number, y: number, status: IconStatus): Rgba | null {
 /** An RGBA PNG of `size`×`size` pixels. */
 export function drawIconPng(size: number, status: IconStatus = 'none'): Buffer {
   const samples = 4;
-  const raw = Buffer.alloc((size * 4 + 1) * size);
+  const pixels = Buffer.alloc(size * size * 4);
   for (let py = 0; py < size; py++) {
-    const row = py * (size * 4 + 1);
-    raw[row] = 0;
     for (let px = 0; px < size; px++) {
       let r = 0;
       let g = 0;
@@ -61,20 +59,34 @@ export function drawIconPng(size: number, status: IconStatus = 'none'): Buffer {
           a += c[3];
         }
       }
-      const o = row + 1 + px * 4;
+      const o = (py * size + px) * 4;
       if (a > 0) {
-        raw[o] = Math.round(r / a);
-        raw[o + 1] = Math.round(g / a);
-        raw[o + 2] = Math.round(b / a);
+        pixels[o] = Math.round(r / a);
+        pixels[o + 1] = Math.round(g / a);
+        pixels[o + 2] = Math.round(b / a);
       }
-      raw[o + 3] = Math.round(a / (samples * samples));
+      pixels[o + 3] = Math.round(a / (samples * samples));
     }
   }
+  return encodePng(size, size, 4, pixels);
+}
+
+/**
+ * Encodes 8-bit pixels as a PNG: `channels` 3 for RGB or 4 for RGBA, rows top
+ * to bottom with no padding (`width * height * channels` bytes).
+ */
+export function encodePng(width: number, height: number, channels: 3 | 4, pixels: Buffer): Buffer {
+  const stride = width * channels;
+  const raw = Buffer.alloc((stride + 1) * height);
+  for (let y = 0; y < height; y++) {
+    // Each scanline starts with filter type 0 (none).
+    pixels.copy(raw, y * (stride + 1) + 1, y * stride, (y + 1) * stride);
+  }
   const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
   header[8] = 8;
-  header[9] = 6;
+  header[9] = channels === 4 ? 6 : 2;
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', header),
