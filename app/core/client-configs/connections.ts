@@ -63,6 +63,52 @@ async function load(path: string, definition: ClientDefinition): Promise<LoadedF
   return { file, config };
 }
 
+/** Reads and checks every file before anything is written. */
+async function loadAll(locations: ConfigLocation[], definition: ClientDefinition): Promise<LoadedFile[]> {
+  const loaded: LoadedFile[] = [];
+  for (const location of locations) loaded.push(await load(location.path, definition));
+  return loaded;
+}
+
+/** One file's planned change: its new text, or its removal when `text` is undefined. */
+interface Plan {
+  file: ConfigFile;
+  text?: string;
+  /** What the change reports beyond the path, the flag and the backup. */
+  report?: Pick<FileChange, 'replacedForeign' | 'created'>;
+}
+
+/**
+ * Plans each loaded file's change (null leaves it alone), then applies the
+ * plans: each file is checked unchanged since it was read and backed up first.
+ */
+async function planAndApply(
+  definition: ClientDefinition,
+  ctx: ConnectionContext,
+  loaded: LoadedFile[],
+  plan: (item: LoadedFile, current: unknown) => Promise<Plan | null>,
+): Promise<ChangeResult> {
+  const plans: Array<Plan | null> = [];
+  for (const item of loaded) {
+    plans.push(await plan(item, entryValue(item.config, definition.sectionKey, ENTRY_NAME)));
+  }
+  const files: FileChange[] = [];
+  for (const [index, planned] of plans.entries()) {
+    const path = (loaded[index] as LoadedFile).file.path;
+    if (!planned) {
+      files.push({ path, changed: false });
+      continue;
+    }
+    const { file } = planned;
+    await assertUnchanged(file, definition.label);
+    const backupPath = file.exists ? await writeBackup(file, ctx.now?.() ?? new Date()) : undefined;
+    if (planned.text === undefined) await removeConfigFile(file);
+    else await writeConfigFile(file, planned.text);
+    files.push({ path, changed: true, backupPath, ...planned.report });
+  }
+  return result(definition, files);
+}
+
 /** The exact entry this install writes for `client`. */
 export function expectedEntry(client: ClientId, ctx: ConnectionContext): McpServerEntry {
   return entryForClient(CLIENTS[client], buildEntry(ctx.install, ctx.settings));
@@ -93,46 +139,16 @@ export async function connectClient(
   const targets = options.force ? locations : locations.filter((l) => l.installed);
   if (targets.length === 0) throw notInstalled(definition, locations);
   const entry = expectedEntry(client, ctx);
-  const loaded: LoadedFile[] = [];
-  for (const target of targets) loaded.push(await load(target.path, definition));
-
-  const plans: Array<{ loaded: LoadedFile; text: string; replacedForeign: boolean } | null> = [];
-  for (const item of loaded) {
-    const current = entryValue(item.config, definition.sectionKey, ENTRY_NAME);
-    if (current !== undefined && sameEntry(current, entry)) {
-      plans.push(null);
-      continue;
-    }
+  const loaded = await loadAll(targets, definition);
+  return planAndApply(definition, ctx, loaded, async (item, current) => {
+    if (current !== undefined && sameEntry(current, entry)) return null;
     await assertWritable(item.file, definition.label);
-    const replacedForeign = current !== undefined && !isOurEntry(current);
-    const value = updatedEntry(current, entry);
-    plans.push({
-      loaded: item,
-      text: setEntryText(item.config, definition.sectionKey, ENTRY_NAME, value),
-      replacedForeign,
-    });
-  }
-
-  const files: FileChange[] = [];
-  for (const [index, plan] of plans.entries()) {
-    const path = (loaded[index] as LoadedFile).file.path;
-    if (!plan) {
-      files.push({ path, changed: false });
-      continue;
-    }
-    const { file } = plan.loaded;
-    await assertUnchanged(file, definition.label);
-    const backupPath = file.exists ? await writeBackup(file, (ctx.now ?? (() => new Date()))()) : undefined;
-    await writeConfigFile(file, plan.text);
-    files.push({
-      path,
-      changed: true,
-      backupPath,
-      replacedForeign: plan.replacedForeign,
-      created: !file.exists,
-    });
-  }
-  return result(definition, files);
+    return {
+      file: item.file,
+      text: setEntryText(item.config, definition.sectionKey, ENTRY_NAME, updatedEntry(current, entry)),
+      report: { replacedForeign: current !== undefined && !isOurEntry(current), created: !item.file.exists },
+    };
+  });
 }
 
 function result(definition: ClientDefinition, files: FileChange[]): ChangeResult {
@@ -186,43 +202,17 @@ export async function disconnectClient(
   options: TargetOptions = {},
 ): Promise<ChangeResult> {
   const definition = CLIENTS[client];
-  const locations = locationsFor(client, ctx, options);
-  const loaded: LoadedFile[] = [];
-  for (const location of locations) loaded.push(await load(location.path, definition));
-
-  type Plan = { item: LoadedFile; text?: string; removeFile?: boolean };
-  const plans: Array<Plan | null> = [];
-  for (const item of loaded) {
-    const current = entryValue(item.config, definition.sectionKey, ENTRY_NAME);
-    if (current === undefined || !isOurEntry(current)) {
-      plans.push(null);
-      continue;
-    }
+  const loaded = await loadAll(locationsFor(client, ctx, options), definition);
+  return planAndApply(definition, ctx, loaded, async (item, current) => {
+    if (current === undefined || !isOurEntry(current)) return null;
     await assertWritable(item.file, definition.label);
     const undo = await exactUndo(item, definition, current);
-    if (undo && 'removeFile' in undo) plans.push({ item, removeFile: true });
-    else
-      plans.push({
-        item,
-        text: undo?.text ?? removeEntryText(item.config, definition.sectionKey, ENTRY_NAME),
-      });
-  }
-
-  const files: FileChange[] = [];
-  for (const [index, plan] of plans.entries()) {
-    const path = (loaded[index] as LoadedFile).file.path;
-    if (!plan) {
-      files.push({ path, changed: false });
-      continue;
-    }
-    const { file } = plan.item;
-    await assertUnchanged(file, definition.label);
-    const backupPath = await writeBackup(file, (ctx.now ?? (() => new Date()))());
-    if (plan.removeFile) await removeConfigFile(file);
-    else await writeConfigFile(file, plan.text as string);
-    files.push({ path, changed: true, backupPath });
-  }
-  return result(definition, files);
+    if (undo && 'removeFile' in undo) return { file: item.file };
+    return {
+      file: item.file,
+      text: undo?.text ?? removeEntryText(item.config, definition.sectionKey, ENTRY_NAME),
+    };
+  });
 }
 
 function describeDifference(current: unknown, expected: McpServerEntry): string {
