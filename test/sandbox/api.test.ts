@@ -358,6 +358,16 @@ describe('sandbox Eka API: documented shapes', () => {
   });
 
   describe('ABHA', () => {
+    /** Starts an ABHA login by mobile OTP and verifies it with the sandbox's OTP. */
+    const loginByMobile = async (identifier: string) => {
+      const init = await call('POST', '/abdm/na/v1/profile/login/init', { method: 'mobile', identifier });
+      const verified = await call('POST', '/abdm/na/v1/profile/login/verify', {
+        otp: '123456',
+        txn_id: init.data.txn_id,
+      });
+      return { init, verified };
+    };
+
     it('logs in by mobile OTP with a single profile and serves its card', async () => {
       // The seed gives patient index 0 an ABHA and a mobile of its own.
       const patient = (await call('GET', '/profiles/v1/patient/by-mobile/?mob=%2B919000010000')).data;
@@ -391,14 +401,7 @@ describe('sandbox Eka API: documented shapes', () => {
 
     it('asks to select among several profiles on a family mobile, then logs in with the PHR address', async () => {
       // Patients 3 and 4 share +919000010003 and both have an ABHA.
-      const init = await call('POST', '/abdm/na/v1/profile/login/init', {
-        method: 'mobile',
-        identifier: '9000010003',
-      });
-      const verified = await call('POST', '/abdm/na/v1/profile/login/verify', {
-        otp: '123456',
-        txn_id: init.data.txn_id,
-      });
+      const { init, verified } = await loginByMobile('9000010003');
       expect(verified.data.skip_state).toBe('abha_select');
       const profiles = verified.data.profiles as Json[];
       expect(profiles.length).toBe(2);
@@ -421,14 +424,7 @@ describe('sandbox Eka API: documented shapes', () => {
 
     it('offers to create an ABHA when the mobile has none, and refuses bad input', async () => {
       // Patient 1's mobile has no ABHA.
-      const init = await call('POST', '/abdm/na/v1/profile/login/init', {
-        method: 'mobile',
-        identifier: '+919000010001',
-      });
-      const verified = await call('POST', '/abdm/na/v1/profile/login/verify', {
-        otp: '123456',
-        txn_id: init.data.txn_id,
-      });
+      const { verified } = await loginByMobile('+919000010001');
       expect(verified.data).toMatchObject({ skip_state: 'abha_create', profiles: [] });
       expect(
         (await call('POST', '/abdm/na/v1/profile/login/init', { method: 'mobile', identifier: '12' })).status,

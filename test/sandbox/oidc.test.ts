@@ -41,6 +41,39 @@ async function loopbackListener(
   };
 }
 
+/** The desktop app's client configuration, discovered from the sandbox issuer (a public client). */
+function discoverDesktop(sandbox: Sandbox): Promise<client.Configuration> {
+  return client.discovery(
+    new URL(sandbox.issuer),
+    sandbox.clients.desktop.client_id,
+    undefined,
+    client.None(),
+    {
+      execute: [client.allowInsecureRequests],
+    },
+  );
+}
+
+/** An authorization URL with S256 PKCE, consent and the offline scope; `extra` adds or overrides parameters. */
+async function pkceAuthorizationUrl(
+  config: client.Configuration,
+  redirectUri: string,
+  extra: Record<string, string> = {},
+) {
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope: 'openid profile email offline_access',
+    prompt: 'consent',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    ...extra,
+  });
+  return { url, verifier, state };
+}
+
 describe('sandbox OpenID provider', () => {
   let sandbox: Sandbox;
   let browser: Browser;
@@ -49,13 +82,7 @@ describe('sandbox OpenID provider', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
     browser = await launchChromium();
-    desktop = await client.discovery(
-      new URL(sandbox.issuer),
-      sandbox.clients.desktop.client_id,
-      undefined,
-      client.None(),
-      { execute: [client.allowInsecureRequests] },
-    );
+    desktop = await discoverDesktop(sandbox);
   });
 
   afterAll(async () => {
@@ -75,20 +102,8 @@ describe('sandbox OpenID provider', () => {
     }
   }
 
-  async function authorizationUrl(redirectUri: string, extra: Record<string, string> = {}) {
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const url = client.buildAuthorizationUrl(desktop, {
-      redirect_uri: redirectUri,
-      scope: 'openid profile email offline_access',
-      prompt: 'consent',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      ...extra,
-    });
-    return { url, verifier, state };
-  }
+  const authorizationUrl = (redirectUri: string, extra: Record<string, string> = {}) =>
+    pkceAuthorizationUrl(desktop, redirectUri, extra);
 
   it('publishes discovery with S256 PKCE, iss in the authorization response, revocation and userinfo', async () => {
     const res = await fetch(`${sandbox.issuer}/.well-known/openid-configuration`);
@@ -188,14 +203,8 @@ describe('sandbox OpenID provider', () => {
     try {
       const redirectUri = `http://localhost:${listener.port}/oauth/callback`;
       const resource = `http://127.0.0.1:${listener.port}/mcp`;
-      const verifier = client.randomPKCECodeVerifier();
-      const url = client.buildAuthorizationUrl(server, {
-        redirect_uri: redirectUri,
-        scope: 'openid profile email offline_access',
-        prompt: 'consent',
+      const { url, verifier } = await pkceAuthorizationUrl(server, redirectUri, {
         resource,
-        code_challenge: await client.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
         state: 'server-state',
       });
       await signInWithBrowser(url);
@@ -269,24 +278,12 @@ describe('sandbox OpenID provider', () => {
     const short = await startSandbox({ issuerPort: 0, apiPort: 0, accessTokenTtl: 1 });
     const listener = await loopbackListener();
     try {
-      const config = await client.discovery(
-        new URL(short.issuer),
-        short.clients.desktop.client_id,
-        undefined,
-        client.None(),
-        {
-          execute: [client.allowInsecureRequests],
-        },
+      const config = await discoverDesktop(short);
+      const { url, verifier } = await pkceAuthorizationUrl(
+        config,
+        `http://127.0.0.1:${listener.port}/callback`,
+        { state: 'short' },
       );
-      const verifier = client.randomPKCECodeVerifier();
-      const url = client.buildAuthorizationUrl(config, {
-        redirect_uri: `http://127.0.0.1:${listener.port}/callback`,
-        scope: 'openid profile email offline_access',
-        prompt: 'consent',
-        code_challenge: await client.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        state: 'short',
-      });
       await signInWithBrowser(url);
       const tokens = await client.authorizationCodeGrant(config, await listener.redirect, {
         pkceCodeVerifier: verifier,
