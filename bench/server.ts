@@ -12,7 +12,8 @@
  * - Tool-call overhead: `search_patients` through the server (the SDK's
  *   Client over stdio, client-credentials mode) against the sandbox vs the
  *   same HTTP request made directly with the same HTTP client the server uses
- *   (Node's fetch, which keeps connections alive in both processes), after a
+ *   (Node's fetch, which keeps connections alive in both processes) to the
+ *   sandbox running in a process of its own (as Eka is elsewhere), after a
  *   warm-up, over several hundred interleaved calls: median and p95. Once
  *   against the sandbox as it is and once with a simulated 20 ms upstream
  *   latency (closer to a real network). For scale, the same client calling
@@ -24,14 +25,14 @@
  *
  *   npm run bench [-- --runs 21 --calls 500 --bundle path/to/bundle.mjs]
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { startSandbox } from '../test/sandbox/index';
+import type { SandboxInfo } from '../test/sandbox/types';
 
 const ROOT = join(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -140,8 +141,40 @@ async function benchColdStart() {
   return { wall, wallP95, cpu };
 }
 
+/**
+ * Starts the sandbox in its own process (`npm run sandbox -- --json`), so the
+ * direct request crosses a process boundary to reach "Eka" just as the
+ * server's does; faults are added through its admin endpoint.
+ */
+function startSandboxProcess(): Promise<{ info: SandboxInfo; child: ChildProcess }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(ROOT, 'test/sandbox/cli.ts'),
+        '--issuer-port',
+        '0',
+        '--api-port',
+        '0',
+        '--json',
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const newline = out.indexOf('\n');
+      if (newline !== -1) resolve({ info: JSON.parse(out.slice(0, newline)) as SandboxInfo, child });
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`the sandbox exited (${code}) before it was ready`)));
+  });
+}
+
 async function benchOverhead() {
-  const sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
+  const { info: sandbox, child: sandboxProcess } = await startSandboxProcess();
   const { client_id, client_secret, api_key } = sandbox.clients.integrator;
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -228,17 +261,22 @@ async function benchOverhead() {
 
   try {
     const local = await measure(CALLS);
-    sandbox.faults.add({
-      method: 'GET',
-      path: '/profiles/v1/patient/search',
-      fault: { kind: 'delay', ms: 20 },
+    const added = await fetch(`${sandbox.apiBaseUrl}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        method: 'GET',
+        path: '/profiles/v1/patient/search',
+        fault: { kind: 'delay', ms: 20 },
+      }),
     });
+    if (added.status !== 201) throw new Error(`the sandbox refused the delay fault (${added.status})`);
     const delayed = await measure(Math.max(100, Math.floor(CALLS / 2)));
     return { local, delayed };
   } finally {
     await client.close();
     await bare.close();
-    await sandbox.stop();
+    sandboxProcess.kill();
   }
 }
 
