@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../sandbox/index';
 import { credentialsEnv, type ServerHandle, startServer } from './harness';
 
-const TTL_SECONDS = 2;
+/** Long enough that a 50-call burst on a loaded machine finishes well inside one token lifetime. */
+const TTL_SECONDS = 4;
 const LOGIN = '/connect-auth/v1/account/login';
 const REFRESH = '/connect-auth/v1/account/refresh-token';
 const API_TOKEN = '/api/v1/auth/token';

@@ -1,6 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,15 +136,26 @@ export function filesUnder(dir: string): { path: string; content: string }[] {
   return out;
 }
 
-/** Whether something accepts TCP connections at `url` (the login listener after it should have closed). */
-export async function isListening(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    await response.body?.cancel();
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * Whether something accepts TCP connections at `url`'s host and port (the
+ * login listener after it should have closed). Only a refused connection
+ * counts as "not listening"; any other failure is thrown, so a slow machine
+ * cannot make a live listener look closed.
+ */
+export function isListening(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      socket.destroy();
+      if (error.code === 'ECONNREFUSED') resolve(false);
+      else reject(error);
+    });
+  });
 }
 
 /** Signs the isolated profile in through `eka-mcp login --no-browser` and Chromium; returns the CLI's result. */

@@ -24,7 +24,7 @@ describe('eka-mcp login with the system browser', () => {
 
       const page = await shared.browser.newPage();
       await signInOnSandbox(page, url.href, shared.sandbox.clinician);
-      await expect.poll(() => page.textContent('h1')).toBe('Signed in to Eka MCP');
+      await expect.poll(() => page.textContent('h1'), { timeout: 20_000 }).toBe('Signed in to Eka MCP');
       await page.close();
 
       const result = await login.done;
@@ -51,9 +51,8 @@ describe('eka-mcp login with the system browser', () => {
       expect(raw).not.toBeNull();
       const session = JSON.parse(raw ?? '{}');
       expect(session.state).toBe('signed-in');
-      expect(session.accessToken).toBeTruthy();
-      expect(session.refreshToken).toBeTruthy();
-      expect(session.idToken).toBeTruthy();
+      const token = expect.stringMatching(/^[\w.~+/=-]{16,}$/);
+      expect(session).toMatchObject({ accessToken: token, refreshToken: token, idToken: token });
 
       const files = filesUnder(iso.home);
       expect(files.map((f) => f.path.slice(iso.home.length))).toContain('/settings.json');

@@ -98,7 +98,7 @@ describe('sign-in refuses attacks and survives faults', () => {
       const url = await run.authorizationUrl;
       const page = await shared.browser.newPage();
       await signInOnSandbox(page, url.href, shared.sandbox.clinician, 'Cancel');
-      await expect.poll(() => page.textContent('h1')).toBe('Sign-in did not complete');
+      await expect.poll(() => page.textContent('h1'), { timeout: 20_000 }).toBe('Sign-in did not complete');
       expect(await page.textContent('main')).toContain('Access was not allowed');
       await page.close();
       await expectLoginError(run.outcome, 'access-denied', /not allowed/);

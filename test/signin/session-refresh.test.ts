@@ -55,11 +55,16 @@ describe('session refresh', () => {
       expect(isDesktopError(rejected, 'refresh-unreachable')).toBe(true);
       expect((await readSessionRecord(store))?.state).toBe('signed-in');
 
+      const refreshStarted = Date.now();
       const refreshed = await getFreshSession({ secretStore: store, lockDir: iso.home }, { force: true });
       expect(refreshed.accessToken).not.toBe(before?.accessToken);
       expect(refreshed.refreshToken).not.toBe(before?.refreshToken);
       expect(refreshed.lastError).toBeUndefined();
-      expect(refreshed.lastRefreshAt).toBeGreaterThan(0);
+      expect(refreshed.lastRefreshAt).toBeGreaterThanOrEqual(refreshStarted);
+      expect(await readSession(store)).toMatchObject({
+        accessToken: refreshed.accessToken,
+        refreshToken: refreshed.refreshToken,
+      });
     } finally {
       await clearService(iso.service);
       iso.cleanup();
