@@ -3,7 +3,7 @@
  * protocol) and optionally appended to a file, every message and field passed
  * through `redact()` first.
  */
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, fchmodSync, mkdirSync, openSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { redact, redactText } from './redact';
 
@@ -58,9 +58,14 @@ export function createLogger(options: LoggerOptions): Logger {
   const stream = options.stream ?? process.stderr;
   let file: WriteStream | undefined;
   if (options.file) {
-    mkdirSync(dirname(options.file), { recursive: true });
-    file = createWriteStream(options.file, { flags: 'a', mode: 0o600 });
-    file.on('error', (error) => {
+    try {
+      file = openPrivateLog(options.file);
+    } catch (error) {
+      stream.write(
+        `${new Date().toISOString()} WARN cannot write the log file: ${redactText((error as Error).message)}\n`,
+      );
+    }
+    file?.on('error', (error) => {
       stream.write(
         `${new Date().toISOString()} WARN cannot write the log file: ${redactText(error.message)}\n`,
       );
@@ -92,6 +97,23 @@ export function createLogger(options: LoggerOptions): Logger {
         file.end(() => resolve());
       }),
   };
+}
+
+/**
+ * Opens the log file for appending, private to the user: its folder is
+ * created 0700, and a file that already exists with wider permissions
+ * (created by hand, or by an older version) is narrowed to 0600.
+ */
+function openPrivateLog(path: string): WriteStream {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const fd = openSync(path, 'a', 0o600);
+  try {
+    if (process.platform !== 'win32') fchmodSync(fd, 0o600);
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  return createWriteStream('', { fd, flags: 'a' });
 }
 
 function safeJson(value: unknown): string {

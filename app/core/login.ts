@@ -6,6 +6,7 @@ import { checkIssuerUrl, discoverProvider } from '../../server/desktop/oidc-conf
 import { withRefreshLock } from '../../server/desktop/refresh-lock';
 import { assertKeychainAvailable, type SecretStore } from '../../server/desktop/secret-store';
 import { type Session, writeSessionRecord } from '../../server/desktop/session';
+import { echoProviderText, isSafeAuthorizationUrl } from './login-checks';
 import { LoginError } from './login-error';
 import { renderLoginPage } from './login-page';
 
@@ -104,12 +105,14 @@ function describeTokenError(error: unknown): LoginError {
   if (error instanceof client.ResponseBodyError) {
     return new LoginError(
       'token-exchange-failed',
-      `Eka refused the sign-in code (${error.error}${error.error_description ? `: ${error.error_description}` : ''}): try signing in again`,
+      `Eka refused the sign-in code (${echoProviderText(error.error)}${error.error_description ? `: ${echoProviderText(error.error_description)}` : ''}): try signing in again`,
       { cause: error },
     );
   }
   if (error instanceof client.AuthorizationResponseError) {
-    return new LoginError('provider-error', `Eka reported an error: ${error.error}`, { cause: error });
+    return new LoginError('provider-error', `Eka reported an error: ${echoProviderText(error.error)}`, {
+      cause: error,
+    });
   }
   const code = (error as { code?: string }).code ?? '';
   if (code.startsWith('OAUTH_JWT') || code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
@@ -131,7 +134,13 @@ function describeTokenError(error: unknown): LoginError {
     );
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new LoginError('token-exchange-failed', `Could not finish signing in: ${message}`, { cause: error });
+  return new LoginError(
+    'token-exchange-failed',
+    `Could not finish signing in: ${echoProviderText(message)}`,
+    {
+      cause: error,
+    },
+  );
 }
 
 /**
@@ -223,7 +232,7 @@ async function runLogin(options: LoginOptions): Promise<LoginResult> {
       if (iss !== null && iss !== metadata.issuer) {
         throw new LoginError(
           'issuer-mismatch',
-          `The sign-in reply came from a different issuer (${iss}) than ${metadata.issuer}: nothing was saved`,
+          `The sign-in reply came from a different issuer (${echoProviderText(iss)}) than ${metadata.issuer}: nothing was saved`,
         );
       }
       if (iss === null && metadata.authorization_response_iss_parameter_supported) {
@@ -240,7 +249,7 @@ async function runLogin(options: LoginOptions): Promise<LoginResult> {
         const description = params.get('error_description');
         throw new LoginError(
           'provider-error',
-          `Eka reported an error during sign-in (${error}${description ? `: ${description}` : ''})`,
+          `Eka reported an error during sign-in (${echoProviderText(error)}${description ? `: ${echoProviderText(description)}` : ''})`,
         );
       }
       if (!params.get('code')) {
@@ -347,16 +356,31 @@ async function runLogin(options: LoginOptions): Promise<LoginResult> {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     options.onListening?.(redirectUri);
 
-    const authorizationUrl = client.buildAuthorizationUrl(config, {
-      redirect_uri: redirectUri,
-      scope: LOGIN_SCOPE,
-      response_type: 'code',
-      code_challenge: codeChallenge,
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-      prompt: 'consent',
-    });
+    let authorizationUrl: URL;
+    try {
+      authorizationUrl = client.buildAuthorizationUrl(config, {
+        redirect_uri: redirectUri,
+        scope: LOGIN_SCOPE,
+        response_type: 'code',
+        code_challenge: codeChallenge,
+        code_challenge_method: 'S256',
+        state,
+        nonce,
+        prompt: 'consent',
+      });
+    } catch (cause) {
+      throw new LoginError(
+        'provider-error',
+        'The Eka sign-in service gave an authorization address that is not https: sign-in refused',
+        { cause },
+      );
+    }
+    if (!isSafeAuthorizationUrl(authorizationUrl)) {
+      throw new LoginError(
+        'provider-error',
+        `The Eka sign-in service gave an authorization address that is not https (${authorizationUrl.origin}): sign-in refused`,
+      );
+    }
     try {
       await options.openExternal(authorizationUrl.href);
     } catch (cause) {

@@ -1,0 +1,152 @@
+/**
+ * The desktop sign-in's loopback listener against a hostile or broken
+ * provider: the provider's error_description is repeated escaped, redacted
+ * and short (never a script, an email or a mobile on the page or in the
+ * error), and an authorization address that is not https is never opened.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login } from '../../app/core/login';
+import { LoginError } from '../../app/core/login-error';
+import { createKeytarSecretStore } from '../../server/desktop/secret-store';
+import { readSessionRecord } from '../../server/desktop/session';
+import { startSandbox } from '../sandbox/index';
+import type { Sandbox } from '../sandbox/types';
+
+let sandbox: Sandbox;
+const lockDir = mkdtempSync(join(tmpdir(), 'eka-login-safety-'));
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
+});
+
+afterAll(async () => {
+  await sandbox?.stop();
+  rmSync(lockDir, { recursive: true, force: true });
+});
+
+async function failure(outcome: Promise<unknown>): Promise<LoginError> {
+  const error = await outcome.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(LoginError);
+  return error as LoginError;
+}
+
+async function isListening(url: string): Promise<boolean> {
+  return fetch(url).then(
+    () => true,
+    () => false,
+  );
+}
+
+describe('sign-in reply safety', () => {
+  it('repeats the provider error_description escaped, redacted and short on the page and in the error', async () => {
+    const store = createKeytarSecretStore(`Eka MCP Security ${randomUUID()}`);
+    let resolveUrl!: (url: URL) => void;
+    const authorizationUrl = new Promise<URL>((resolve) => {
+      resolveUrl = resolve;
+    });
+    const outcome = login({
+      issuer: sandbox.issuer,
+      clientId: sandbox.clients.desktop.client_id,
+      secretStore: store,
+      lockDir,
+      openExternal: (url) => resolveUrl(new URL(url)),
+      timeoutMs: 30_000,
+    });
+    outcome.catch(() => undefined);
+    const url = await authorizationUrl;
+    const reply = new URL(url.searchParams.get('redirect_uri') ?? '');
+    reply.searchParams.set('state', url.searchParams.get('state') ?? '');
+    reply.searchParams.set('iss', sandbox.issuer);
+    reply.searchParams.set('error', 'temporarily_unavailable');
+    reply.searchParams.set(
+      'error_description',
+      `<script>alert(1)</script> account ravi.kumar@patients.example\r\nmobile 9845012345 ${'x'.repeat(5000)}`,
+    );
+    const page = await fetch(reply);
+    const html = await page.text();
+    expect(page.status).toBe(400);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;');
+    expect(html).not.toContain('ravi.kumar@patients.example');
+    expect(html).not.toContain('9845012345');
+    expect(html).not.toContain('x'.repeat(1000));
+
+    const error = await failure(outcome);
+    expect(error.code).toBe('provider-error');
+    expect(error.message).toContain('temporarily_unavailable');
+    expect(error.message).not.toContain('ravi.kumar@patients.example');
+    expect(error.message).not.toContain('9845012345');
+    expect(error.message).not.toMatch(/[\r\n]/);
+    expect(error.message.length).toBeLessThan(600);
+    expect(await readSessionRecord(store)).toBeNull();
+    expect(await isListening(reply.href)).toBe(false);
+  });
+
+  describe.each([
+    ['a file: address', 'file:///etc/passwd'],
+    ['plain http on another host', 'http://attacker.example/authorize'],
+    ['an address with a password', 'https://user:pass@auth.example/authorize'],
+  ])('a provider whose authorization address is %s', (_label, authorizationEndpoint) => {
+    let provider: Server;
+    let issuer = '';
+    beforeAll(async () => {
+      provider = createServer((req, res) => {
+        if (req.url === '/.well-known/openid-configuration') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              issuer,
+              authorization_endpoint: authorizationEndpoint,
+              token_endpoint: `${issuer}/token`,
+              jwks_uri: `${issuer}/jwks`,
+              response_types_supported: ['code'],
+              code_challenge_methods_supported: ['S256'],
+            }),
+          );
+          return;
+        }
+        res.writeHead(404).end();
+      });
+      await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
+      issuer = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      await new Promise<void>((resolve) => provider.close(() => resolve()));
+    });
+
+    it('is never opened: the sign-in is refused and the port closes', async () => {
+      const opened: string[] = [];
+      let redirectUri = '';
+      const error = await failure(
+        login({
+          issuer,
+          clientId: 'eka-mcp-desktop',
+          secretStore: createKeytarSecretStore(`Eka MCP Security ${randomUUID()}`),
+          lockDir,
+          openExternal: (url) => {
+            opened.push(url);
+          },
+          onListening: (uri) => {
+            redirectUri = uri;
+          },
+          timeoutMs: 30_000,
+        }),
+      );
+      expect(error.code).toBe('provider-error');
+      expect(error.message).toMatch(/not https/);
+      expect(opened).toEqual([]);
+      expect(redirectUri).not.toBe('');
+      expect(await isListening(redirectUri)).toBe(false);
+    });
+  });
+});
