@@ -18,9 +18,9 @@ async function readEnvFile(path: string): Promise<EnvMap> {
   }
   // dotenv (and the node:crypto it loads) only when there is a file to read:
   // most launches have none, and start-up stays shorter without it.
-  // dotenv is CommonJS: bundled, its functions sit on the default export only.
-  const dotenv = await import('dotenv');
-  const parse = dotenv.parse ?? (dotenv as { default?: typeof dotenv }).default?.parse;
+  // dotenv is CommonJS: its module.exports is the default export under plain
+  // Node and in the bundle alike (the bundle has no named exports for it).
+  const { parse } = (await import('dotenv')).default;
   return parse(content);
 }
 
