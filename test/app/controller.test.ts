@@ -74,7 +74,9 @@ describe('controller', () => {
     });
     expect(state.clients.map((c) => c.id)).toEqual(['claude', 'cursor', 'vscode', 'windsurf', 'claude-code']);
     expect(state.clients[0]).toMatchObject({ name: 'Claude Desktop', state: 'not-connected' });
-    expect(states.length).toBeGreaterThan(0);
+    // What the UI was sent at start says the same.
+    expect(states.at(-1)?.session.signedIn).toBe(false);
+    expect(states.at(-1)?.clients.map((c) => c.id)).toEqual(state.clients.map((c) => c.id));
   });
 
   it('connects Claude Desktop with an entry for the current settings and says to restart it', async () => {
@@ -153,6 +155,8 @@ describe('controller', () => {
     const view = await controller.handlers.disconnectClient({ client: 'claude' });
     expect(view.state).toBe('not-connected');
     expect(view.restartNeeded).toBeUndefined();
+    const config = JSON.parse(await readFile(view.configPath, 'utf8'));
+    expect(config.mcpServers?.['eka-care']).toBeUndefined();
   });
 
   it('logs what happened without secrets', async () => {

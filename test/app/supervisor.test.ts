@@ -105,12 +105,15 @@ describe('server supervisor', () => {
     });
     const started = await supervisor.start();
     expect(started.state, started.message).toBe('ok');
-    await vi.waitFor(() => expect(supervisor!.logs().length).toBeGreaterThanOrEqual(2));
-    const text = supervisor
-      .logs()
-      .map((l) => l.text)
-      .join('\n');
+    const logText = () =>
+      supervisor!
+        .logs()
+        .map((l) => l.text)
+        .join('\n');
+    await vi.waitFor(() => expect(logText()).toContain('client_secret='), { timeout: 20_000 });
+    const text = logText();
     expect(text).toContain('Bearer [redacted]');
+    expect(text).toContain('client_secret=[redacted] patient [mobile]');
     expect(text).not.toContain('s3cr3t-access-token');
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('9876543210');

@@ -45,7 +45,8 @@ describe('eka-mcp connect / disconnect / clients', () => {
     expect(first.stdout).toContain('Quit Claude Desktop completely');
     const config = JSON.parse(await readFile(path, 'utf8'));
     expect(config.preferences.quickEntryShortcut).toBe('double-tap-option');
-    expect(config.mcpServers['brave-search']).toBeDefined();
+    const original = JSON.parse(await readFile(join(FIXTURES, 'claude', 'unusual-keys.json'), 'utf8'));
+    expect(config.mcpServers['brave-search']).toEqual(original.mcpServers['brave-search']);
     expect(config.mcpServers['eka-care']).toEqual({
       command: process.execPath,
       args: [SERVER, '--mode', 'oidc', '--env', 'production'],

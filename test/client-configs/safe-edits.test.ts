@@ -68,7 +68,10 @@ describe('safe edits', () => {
     expect(change.changed).toBe(true);
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
     expect(await readlink(link)).toBe(target);
-    expect(JSON.parse(await readFile(target, 'utf8')).mcpServers['eka-care']).toBeDefined();
+    expect(JSON.parse(await readFile(target, 'utf8')).mcpServers['eka-care']).toMatchObject({
+      command: PACKAGED_INSTALL.runtime,
+      args: expect.arrayContaining([PACKAGED_INSTALL.serverPath]),
+    });
     const backups = await listBackups(link);
     expect(backups).toHaveLength(1);
     expect(await readFile(backups[0] as string)).toEqual(original);

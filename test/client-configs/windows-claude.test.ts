@@ -4,7 +4,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { CLAUDE_MSIX_PACKAGE } from '../../app/core/client-configs/clients';
 import { connectClient, disconnectClient } from '../../app/core/client-configs/connections';
 import type { OsFacts } from '../../app/core/client-configs/types';
-import { FIXTURES, tempDir, testContext } from './helpers';
+import { FIXTURES, PACKAGED_INSTALL, tempDir, testContext } from './helpers';
 
 // A Windows machine where Claude Desktop's classic and Store (MSIX) folders
 // both exist. On this test machine the Windows paths are plain relative file
@@ -37,7 +37,10 @@ it('Claude Desktop on Windows, unsure which file it reads: both get the entry, a
     [MSIX, true],
   ]);
   for (const file of [CLASSIC, MSIX]) {
-    expect(JSON.parse(await readFile(join(dir, file), 'utf8')).mcpServers['eka-care']).toBeDefined();
+    expect(JSON.parse(await readFile(join(dir, file), 'utf8')).mcpServers['eka-care']).toMatchObject({
+      command: PACKAGED_INSTALL.runtime,
+      args: expect.arrayContaining([PACKAGED_INSTALL.serverPath]),
+    });
   }
   await disconnectClient('claude', ctx);
   expect(await readFile(join(dir, CLASSIC))).toEqual(

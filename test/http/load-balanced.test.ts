@@ -62,15 +62,17 @@ describe('two instances behind a round-robin load balancer, sharing Redis', () =
     await inspector.connect();
     const secret = oauth.clientInformation()?.client_secret as string;
     const refresh = oauth.tokens()?.refresh_token as string;
-    expect(secret).toBeTruthy();
-    expect(refresh).toBeTruthy();
+    const access = oauth.tokens()?.access_token as string;
+    for (const value of [secret, refresh, access]) expect(value).toMatch(/^\S{16,}$/);
     const keys = await inspector.keys('eka-mcp:*');
     expect(keys.some((key) => key.startsWith('eka-mcp:client:'))).toBe(true);
     for (const key of keys) {
       const value = (await inspector.get(key)) ?? '';
       expect(value).not.toContain(secret);
       expect(value).not.toContain(refresh);
+      expect(value).not.toContain(access);
       expect(key).not.toContain(refresh);
+      expect(key).not.toContain(access);
     }
     inspector.destroy();
   });

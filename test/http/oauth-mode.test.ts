@@ -64,7 +64,8 @@ describe('HTTP transport, EkaCare OAuth mode', () => {
     const first = new Client({ name: 'eka-oauth-test', version: '1.0.0' });
     await expect(first.connect(transport)).rejects.toThrow(/Unauthorized/i);
     await transport.finishAuth(await oauth.code());
-    expect(oauth.tokens()?.access_token).toBeTruthy();
+    // The token is bound to this server's MCP endpoint (what the passthrough test below relies on).
+    expect([decodeJwt(oauth.tokens()?.access_token ?? '').aud].flat()).toContain(`${server.baseUrl}/mcp`);
 
     sandbox.requests.clear();
     const client = new Client({ name: 'eka-oauth-test', version: '1.0.0' });
@@ -167,6 +168,21 @@ describe('HTTP transport, EkaCare OAuth mode', () => {
     });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'invalid_grant' });
+
+    // The token was live: its own client can still use it, once.
+    const client = oauth.clientInformation();
+    const own = await fetch(`${server.baseUrl}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: oauth.tokens()?.refresh_token ?? '',
+        client_id: client?.client_id ?? '',
+        client_secret: client?.client_secret ?? '',
+      }),
+    });
+    expect(own.status).toBe(200);
+    oauth.saveTokens({ ...((await own.json()) as { access_token: string }), token_type: 'Bearer' });
   });
 
   it('does not reuse a one-time code', async () => {

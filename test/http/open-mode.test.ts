@@ -29,7 +29,11 @@ describe('HTTP transport, open mode', () => {
     expect(tools.map((tool) => tool.name)).toContain('search_patients');
     const result = await client.callTool(PROBE_CALL);
     expect(result.isError, JSON.stringify(result.content)).not.toBe(true);
-    expect(result.structuredContent).toBeDefined();
+    const { patients } = result.structuredContent as { patients: { name: string }[] };
+    expect(patients.length).toBeGreaterThan(0);
+    expect(patients.length).toBeLessThanOrEqual(PROBE_CALL.arguments.limit);
+    // Eka matches the prefix against any word of the name.
+    for (const patient of patients) expect(patient.name).toMatch(/(^|\s)a/i);
     await client.close();
   });
 

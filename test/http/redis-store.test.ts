@@ -64,7 +64,7 @@ describe('Redis-backed store and verdict cache (real redis-server)', () => {
     await redis.start();
     // The client reconnects in the background.
     let value: string | undefined;
-    for (let attempt = 0; attempt < 50 && value === undefined; attempt++) {
+    for (let attempt = 0; attempt < 150 && value === undefined; attempt++) {
       value = await store.set('k2', 'v2', 60).then(
         () => store.get('k2'),
         () => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 200)),

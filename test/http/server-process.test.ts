@@ -54,7 +54,7 @@ describe('eka-mcp-server --transport http (the shipped bundle)', () => {
       sandbox.faults.add({
         method: 'GET',
         path: '/profiles/v1/patient/search',
-        fault: { kind: 'delay', ms: 1500 },
+        fault: { kind: 'delay', ms: 3000 },
         times: 1,
       });
       const pending = fetch(url as string, {
@@ -62,18 +62,26 @@ describe('eka-mcp-server --transport http (the shipped bundle)', () => {
         headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: PROBE_CALL }),
       });
-      // Signal once the call has reached the sandbox.
-      await poll(
-        () =>
-          sandbox.requests.list().some((entry) => entry.path.startsWith('/profiles/v1/patient/search')) ||
-          undefined,
-        { intervalMs: 50 },
-      );
+      // The sandbox takes the delay rule when the call arrives; it logs the call only once it has answered.
+      const isSearch = (entry: { path: string }) => entry.path.startsWith('/profiles/v1/patient/search');
+      expect(
+        await poll(() => (sandbox.faults.list().length === 0 ? true : undefined), { intervalMs: 20 }),
+      ).toBe(true);
+      expect(sandbox.requests.list().some(isSearch)).toBe(false);
       child.kill('SIGTERM');
       const response = await pending;
       expect(response.status).toBe(200);
-      const body = (await response.json()) as { result?: { isError?: boolean } };
+      const body = (await response.json()) as {
+        result?: { isError?: boolean; structuredContent?: { patients?: { name: string }[] } };
+      };
       expect(body.result?.isError).not.toBe(true);
+      expect(body.result?.structuredContent?.patients?.length).toBeGreaterThan(0);
+      expect(
+        sandbox.requests
+          .list()
+          .filter(isSearch)
+          .map((entry) => entry.status),
+      ).toEqual([200]);
       expect(await exited).toBe(0);
     } finally {
       await sandbox.stop();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../server/auth/memory-store';
 import {
@@ -55,8 +56,9 @@ describe('verdict cache lifetimes', () => {
 
   it('keys entries by SHA-256 of the token, never the token', async () => {
     const key = verdictKey('secret-token-value');
-    expect(key).toMatch(/^verdict:[0-9a-f]{64}$/);
+    expect(key).toBe(`verdict:${createHash('sha256').update('secret-token-value').digest('hex')}`);
     expect(key).not.toContain('secret-token-value');
+    expect(verdictKey('secret-token-valuf')).not.toBe(key);
   });
 
   it('treats an unreachable store as a miss and logs it once', async () => {
