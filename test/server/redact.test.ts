@@ -14,10 +14,10 @@ describe('redactText', () => {
     ['api_key: key-abcdef', 'key-abcdef'],
     ['the OTP is 482913', '482913'],
     ['{"otp":"482913","txn_id":"t"}', '482913'],
-    ['call +91 98450 12345 today', '98450 12345'],
-    ['mobile +919845012345', '9845012345'],
-    ['mob=+919845012345', '9845012345'],
-    ['reach 9845012345 or 09845012346', '9845012345'],
+    ['call +91 90000 12345 today', '90000 12345'],
+    ['mobile +919000012345', '9000012345'],
+    ['mob=+919000012345', '9000012345'],
+    ['reach 9000012345 or 09000012346', '9000012345'],
     ['write to ravi.kumar@patients.example', 'ravi.kumar@patients.example'],
     ['abha 91-1234-5678-9012 linked', '91-1234-5678-9012'],
     ['abha 91123456789012 linked', '91123456789012'],
@@ -44,12 +44,12 @@ describe('redact', () => {
       patient: {
         oid: '17500',
         fln: 'Ravi Kumar',
-        mobile: '+919845012345',
+        mobile: '+919000012345',
         dob: '1990-01-01',
         email: 'r@x.example',
       },
       abha: { abha_number: '91-1234-5678-9012', phr_address: 'ravi@abdm' },
-      note: 'called +919845012345 about OTP 123456',
+      note: 'called +919000012345 about OTP 123456',
       list: [{ name: 'Asha Rao' }],
     });
     const text = JSON.stringify(out);
@@ -60,7 +60,7 @@ describe('redact', () => {
       '"a"',
       '"r"',
       'Ravi',
-      '9845012345',
+      '9000012345',
       '1990-01-01',
       'r@x.example',
       '5678',
@@ -76,14 +76,14 @@ describe('redact', () => {
 
   it('keeps error codes, redacts error messages and causes, and survives cycles', () => {
     const cause = new Error('token eyJabcdefgh.eyJabcdefgh.sig rejected');
-    const error = Object.assign(new Error('patient +919845012345 not found', { cause }), {
+    const error = Object.assign(new Error('patient +919000012345 not found', { cause }), {
       code: 'not_found',
     });
     const cyclic: Record<string, unknown> = { error };
     cyclic.self = cyclic;
     const out = JSON.stringify(redact(cyclic));
     expect(out).toContain('not_found');
-    expect(out).not.toContain('9845012345');
+    expect(out).not.toContain('9000012345');
     expect(out).not.toContain('eyJabcdefgh');
     expect(out).toContain('[circular]');
   });

@@ -130,7 +130,7 @@ describe('patients', () => {
         name: 'Test Patient Kumar',
         dob: '1990-04-12',
         gender: 'M',
-        mobile: '+91 98450 12345',
+        mobile: '+91 90000 12345',
         email: 'test.kumar@patients.example',
         address: { line1: '1, MG Road', city: 'Bengaluru', state: 'Karnataka', pincode: '560001' },
       }),
@@ -143,7 +143,7 @@ describe('patients', () => {
     }>(await server.call('get_comprehensive_patient_profile', { patient_id: added.patient_id }));
     expect(profile.patient).toMatchObject({
       name: 'Test Patient Kumar',
-      mobile: '+919845012345',
+      mobile: '+919000012345',
       dob: '1990-04-12',
     });
     expect(profile.appointments).toEqual([]);
@@ -181,7 +181,7 @@ describe('patients', () => {
   });
 
   it('add_patient rejects a bad mobile, date, gender and future birth date with actionable messages', async () => {
-    const base = { name: 'Asha Rao', dob: '1985-01-01', gender: 'F', mobile: '+919845012399' };
+    const base = { name: 'Asha Rao', dob: '1985-01-01', gender: 'F', mobile: '+919000012399' };
     const badMobile = await server.call('add_patient', { ...base, mobile: '12345' });
     expect(badMobile.isError).toBe(true);
     expect(textOf(badMobile)).toMatch(/\+91 followed by 10 digits/);
@@ -228,7 +228,7 @@ describe('patients', () => {
       await server.call('get_patient_by_mobile', { mobile: '+916000000001' }),
     );
     expect(missing.found).toBe(false);
-    const bad = await server.call('get_patient_by_mobile', { mobile: '98450' });
+    const bad = await server.call('get_patient_by_mobile', { mobile: '90000' });
     expect(bad.isError).toBe(true);
   });
 });
