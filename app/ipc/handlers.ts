@@ -3,6 +3,7 @@
  * input validated against the contract, every answer an envelope with a
  * plain-words error. Used by Electron's main process and the demo host.
  */
+import { redactText } from '../../server/redact';
 import {
   ContractError,
   type Envelope,
@@ -24,13 +25,13 @@ export function missingHandlers(handlers: Partial<Record<string, unknown>>): Met
   return METHOD_NAMES.filter((name) => typeof handlers[name] !== 'function');
 }
 
-/** Turns anything thrown into the `{ code, message }` the UI shows. */
+/** Turns anything thrown into the `{ code, message }` the UI shows, with secrets and identifiers redacted. */
 export function toErrorInfo(error: unknown): { code: string; message: string } {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return {
       code: typeof code === 'string' ? code : 'error',
-      message: error.message || 'Something went wrong.',
+      message: redactText(error.message) || 'Something went wrong.',
     };
   }
   return { code: 'error', message: 'Something went wrong.' };

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { OAuthRegisteredClientsStore } from '@modelcontextprotocol/sdk/server/auth/clients.js';
 import {
   InvalidClientMetadataError,
@@ -14,6 +14,7 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { OAuthClientInformationFull, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { Request, Response } from 'express';
 import type { AuthLogger } from './auth-logger';
+import { CONSENT_COOKIE, CONSENT_PAGE_HEADERS, CONSENT_PATH, renderConsentPage } from './consent-page';
 import type { KeyValueStore } from './key-value-store';
 import type { TokenVerifier } from './token-verifier';
 import type { UpstreamProvider } from './upstream-provider';
@@ -34,6 +35,10 @@ interface PendingLogin {
   codeChallenge: string;
   state: string | undefined;
   upstreamVerifier: string;
+  /** Set when the client receives tokens at a web address: the clinician must allow it on our consent page first. */
+  consentCsrfHash?: string;
+  /** Whether the clinician allowed it (always true when no consent was needed). */
+  consented?: boolean;
 }
 
 /** A one-time code this server handed to an MCP client, redeemable for the upstream tokens. */
@@ -139,11 +144,6 @@ export class EkaOAuthProxy implements OAuthServerProvider {
     if (params.resource && stripSlash(params.resource.href) !== stripSlash(this.#settings.resource)) {
       throw new InvalidTargetError(`This server only issues tokens for ${this.#settings.resource}`);
     }
-    const metadata = await this.#upstream.metadata().catch((cause: unknown) => {
-      throw new ServerError(
-        cause instanceof Error ? cause.message : "Eka's sign-in service could not be reached",
-      );
-    });
     const pendingId = randomToken();
     const upstreamVerifier = randomToken();
     const pending: PendingLogin = {
@@ -153,7 +153,95 @@ export class EkaOAuthProxy implements OAuthServerProvider {
       state: params.state,
       upstreamVerifier,
     };
+    if (needsConsent(params.redirectUri)) {
+      // The tokens will leave for a web site: ask the clinician here, in this browser, first.
+      const csrf = randomToken();
+      pending.consentCsrfHash = sha256(csrf);
+      pending.consented = false;
+      await this.#store.set(`pending:${pendingId}`, JSON.stringify(pending), PENDING_TTL_SECONDS);
+      res.setHeader('Set-Cookie', this.#consentCookie(csrf, PENDING_TTL_SECONDS));
+      res.status(200).set(CONSENT_PAGE_HEADERS);
+      res.send(
+        renderConsentPage({
+          clientName: client.client_name,
+          redirectOrigin: new URL(params.redirectUri).origin,
+          pendingId,
+          csrf,
+        }),
+      );
+      return;
+    }
+    pending.consented = true;
+    const target = await this.#upstreamAuthorizeUrl(pendingId, upstreamVerifier);
     await this.#store.set(`pending:${pendingId}`, JSON.stringify(pending), PENDING_TTL_SECONDS);
+    res.redirect(302, target);
+  }
+
+  /**
+   * Handles the consent form (`POST /oauth/consent`): only from this server's
+   * own page (Origin), in the browser that was shown it (cookie), for the
+   * login it was shown for (token bound to the pending login).
+   */
+  async handleConsent(req: Request, res: Response): Promise<void> {
+    res.setHeader('Cache-Control', 'no-store');
+    const refuse = (status: number, message: string) => {
+      res.status(status).type('text/plain').send(message);
+    };
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== new URL(this.#settings.baseUrl).origin) {
+      return refuse(403, 'This form can only be sent from the Eka MCP consent page.');
+    }
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const pendingId = typeof body.pending === 'string' ? body.pending : '';
+    const csrf = typeof body.csrf === 'string' ? body.csrf : '';
+    const cookie = readCookie(req.headers.cookie, CONSENT_COOKIE);
+    const raw = pendingId ? await this.#store.get(`pending:${pendingId}`) : undefined;
+    const pending = raw === undefined ? undefined : (JSON.parse(raw) as PendingLogin);
+    if (
+      !pending?.consentCsrfHash ||
+      pending.consented ||
+      !csrf ||
+      cookie === undefined ||
+      !sameText(cookie, csrf) ||
+      !sameText(sha256(csrf), pending.consentCsrfHash)
+    ) {
+      return refuse(
+        403,
+        'This consent request has expired or did not come from this browser. Start the connection again from your MCP client.',
+      );
+    }
+    res.setHeader('Set-Cookie', this.#consentCookie('', 0));
+    if (body.decision !== 'allow') {
+      await this.#store.take(`pending:${pendingId}`);
+      const back = new URL(pending.redirectUri);
+      if (pending.state !== undefined) back.searchParams.set('state', pending.state);
+      back.searchParams.set('error', 'access_denied');
+      back.searchParams.set('error_description', 'Access was not allowed.');
+      res.redirect(303, back.href);
+      return;
+    }
+    const target = await this.#upstreamAuthorizeUrl(pendingId, pending.upstreamVerifier);
+    await this.#store.set(
+      `pending:${pendingId}`,
+      JSON.stringify({ ...pending, consented: true, consentCsrfHash: undefined }),
+      PENDING_TTL_SECONDS,
+    );
+    this.#logger.info('consent given to an MCP client', { clientId: pending.clientId });
+    res.redirect(303, target);
+  }
+
+  #consentCookie(value: string, maxAge: number): string {
+    const secure = this.#settings.baseUrl.startsWith('https:') ? '; Secure' : '';
+    return `${CONSENT_COOKIE}=${value}; Path=${CONSENT_PATH}; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`;
+  }
+
+  /** Eka's authorization URL for a pending login, with this server's own PKCE. */
+  async #upstreamAuthorizeUrl(pendingId: string, upstreamVerifier: string): Promise<string> {
+    const metadata = await this.#upstream.metadata().catch((cause: unknown) => {
+      throw new ServerError(
+        cause instanceof Error ? cause.message : "Eka's sign-in service could not be reached",
+      );
+    });
     const target = new URL(metadata.authorization_endpoint);
     const scopes = this.#settings.scopes;
     target.search = new URLSearchParams({
@@ -167,7 +255,7 @@ export class EkaOAuthProxy implements OAuthServerProvider {
       resource: this.#settings.resource,
       ...(scopes.includes('offline_access') ? { prompt: 'consent' } : {}),
     }).toString();
-    res.redirect(302, target.href);
+    return target.href;
   }
 
   /** Handles Eka's redirect back (`GET /oauth/callback`): exchanges the code and returns to the MCP client. */
@@ -186,6 +274,16 @@ export class EkaOAuthProxy implements OAuthServerProvider {
       return;
     }
     const pending = JSON.parse(raw) as PendingLogin;
+    if (pending.consented === false) {
+      // Eka was reached without passing our consent page: a crafted sign-in link.
+      res
+        .status(400)
+        .type('text/plain')
+        .send(
+          'This sign-in was not allowed on the Eka MCP consent page. Start the connection again from your MCP client.',
+        );
+      return;
+    }
     const back = new URL(pending.redirectUri);
     if (pending.state !== undefined) back.searchParams.set('state', pending.state);
     const code = typeof query.code === 'string' ? query.code : undefined;
@@ -343,7 +441,31 @@ function stripSlash(value: string): string {
   return value.replace(/\/+$/, '');
 }
 
-/** Redirect URIs must be https, or http on a loopback address (native clients). */
+/** Schemes a redirect URI may never use: plain web, script, local files and browser internals. */
+const FORBIDDEN_REDIRECT_SCHEMES = new Set([
+  'http:',
+  'javascript:',
+  'vbscript:',
+  'data:',
+  'file:',
+  'blob:',
+  'about:',
+  'filesystem:',
+  'view-source:',
+  'ftp:',
+  'ws:',
+  'wss:',
+]);
+
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+}
+
+/**
+ * Redirect URIs must be https, http on a loopback address, or a native app's
+ * own scheme (cursor://, com.example.app:/); never with a fragment, user
+ * name or password.
+ */
 function checkRedirectUri(uri: string): void {
   let url: URL;
   try {
@@ -351,14 +473,33 @@ function checkRedirectUri(uri: string): void {
   } catch {
     throw new InvalidClientMetadataError(`redirect_uri is not a URL: ${uri}`);
   }
-  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return;
-  if (
-    url.protocol !== 'http:' &&
-    url.protocol !== 'javascript:' &&
-    url.protocol !== 'data:' &&
-    url.protocol !== 'file:'
-  )
-    return;
+  if (url.hash || uri.includes('#')) {
+    throw new InvalidClientMetadataError(`redirect_uri must not have a fragment: ${uri}`);
+  }
+  if (url.username || url.password) {
+    throw new InvalidClientMetadataError(`redirect_uri must not carry a user name or password: ${uri}`);
+  }
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return;
+  if (!FORBIDDEN_REDIRECT_SCHEMES.has(url.protocol)) return;
   throw new InvalidClientMetadataError(`redirect_uri must be https or a loopback http address: ${uri}`);
+}
+
+/** Whether tokens for `redirectUri` leave this machine for a web site (https, not loopback). */
+function needsConsent(redirectUri: string): boolean {
+  const url = new URL(redirectUri);
+  return url.protocol === 'https:' && !isLoopbackHost(url.hostname);
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const index = part.indexOf('=');
+    if (index > 0 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
+  }
+  return undefined;
 }

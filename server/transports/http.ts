@@ -13,6 +13,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { type AuthSettings, type EkaOAuthSettings, readAuthSettings } from '../auth/auth-settings';
 import { createCallerTokenSource } from '../auth/caller-token-source';
 import type { Clock } from '../auth/clock';
+import { CONSENT_PATH } from '../auth/consent-page';
 import { DirectTokenValidator } from '../auth/direct-token-validator';
 import { JwtVerifier } from '../auth/jwt-verifier';
 import type { KeyValueStore } from '../auth/key-value-store';
@@ -264,6 +265,9 @@ export async function startHttpServer(
     app.use(router);
     app.get(OAUTH_CALLBACK_PATH, (req, res, next) => {
       oauth.proxy.handleCallback(req, res).catch(next);
+    });
+    app.post(CONSENT_PATH, express.urlencoded({ extended: false, limit: '8kb' }), (req, res, next) => {
+      oauth.proxy.handleConsent(req, res).catch(next);
     });
   }
 
