@@ -30,7 +30,8 @@ describe('IPC validation', () => {
     const { invoke, calls } = setup();
     expect(await invoke('getState', PAGE)).toMatchObject({ ok: true });
     expect(await invoke('getState', `${PAGE}#/settings`)).toMatchObject({ ok: true });
-    expect(calls).toHaveLength(2);
+    expect(await invoke('getState', `${PAGE}?theme=dark`)).toMatchObject({ ok: true });
+    expect(calls).toHaveLength(3);
   });
 
   it.each([

@@ -7,7 +7,9 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toolManifest } from '../../server/tools/tool-manifest';
 import { type Sandbox, startSandbox } from '../sandbox/index';
+import { seedPatients } from '../sandbox/seed/patients';
 import { EMPTY_CWD, ROOT, SERVER_BUNDLE } from './harness';
 
 const run = promisify(execFile);
@@ -39,7 +41,11 @@ async function inspector(args: string[], env: Record<string, string>) {
 describe('MCP Inspector CLI', () => {
   it('lists every tool', async () => {
     const out = await inspector(['--method', 'tools/list'], {});
-    expect((out.tools as { name: string }[]).map((t) => t.name)).toHaveLength(24);
+    expect((out.tools as { name: string }[]).map((t) => t.name).sort()).toEqual(
+      toolManifest()
+        .tools.map((t) => t.name)
+        .sort(),
+    );
   });
 
   it('calls search_patients against the sandbox with client credentials from the environment', async () => {
@@ -61,8 +67,16 @@ describe('MCP Inspector CLI', () => {
       env,
     );
     expect(out.isError).toBeFalsy();
-    const structured = out.structuredContent as { patients: { patient_id: string }[]; count: number };
+    const structured = out.structuredContent as {
+      patients: { patient_id: string; name: string }[];
+      count: number;
+    };
     expect(structured.count).toBeGreaterThan(0);
-    expect(structured.patients[0]!.patient_id).toBeTruthy();
+    expect(structured.count).toBe(structured.patients.length);
+    const seeded = new Set(seedPatients().map((p) => p.oid));
+    for (const patient of structured.patients) {
+      expect(seeded.has(patient.patient_id), patient.patient_id).toBe(true);
+      expect(patient.name).toMatch(/(^|\s)a/i);
+    }
   });
 });

@@ -34,7 +34,8 @@ function runServer(args: string[], env: Record<string, string>, chunks: (string 
       stderr += c.toString('utf8');
     });
     child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    // 'close', not 'exit': the process can exit before its stdout and stderr have been read to the end.
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.on('error', () => {});
     (async () => {
       for (const chunk of chunks) {
@@ -163,7 +164,7 @@ describe('stdin closing', () => {
       child.stdout.on('data', (c: Buffer) => {
         stdout += c.toString('utf8');
       });
-      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
       child.stdin.end(
         initialize +
           initialized +
@@ -200,7 +201,8 @@ describe('startup failures write to stderr only', () => {
         stderr += c;
       });
       child.on('error', reject);
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+      // 'close', not 'exit': the process can exit before its stdout and stderr have been read to the end.
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
       child.stdin.end();
     });
   }

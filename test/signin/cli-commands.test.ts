@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,9 @@ describe('eka-mcp commands', () => {
       const status = JSON.parse((await runCli(['status', '--json'], iso.env)).stdout);
       expect(status.mode).toBe('open');
       expect((await runCli(['mode'], iso.env)).stdout.trim()).toBe('open');
+      expect(JSON.parse(readFileSync(join(iso.home, 'settings.json'), 'utf8')).mode).toBe('open');
+      expect((await runCli(['mode', 'oidc'], iso.env)).code).toBe(0);
+      expect(JSON.parse(readFileSync(join(iso.home, 'settings.json'), 'utf8')).mode).toBe('oidc');
     } finally {
       await clearService(iso.service);
       iso.cleanup();

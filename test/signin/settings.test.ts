@@ -68,6 +68,8 @@ describe('keychain service name and refresh margin', () => {
       clientId: 'c',
     };
     expect(refreshMarginMs({ ...base, signedInAt: 0, expiresAt: 4_000 })).toBe(1_000);
+    expect(refreshMarginMs({ ...base, signedInAt: 0, expiresAt: 20_000 })).toBe(5_000);
+    expect(refreshMarginMs({ ...base, signedInAt: 0, expiresAt: 2_000 })).toBe(1_000);
     expect(refreshMarginMs({ ...base, signedInAt: 0, expiresAt: 3_600_000 })).toBe(60_000);
     expect(refreshMarginMs({ ...base, signedInAt: 0, lastRefreshAt: 10_000, expiresAt: 50_000 })).toBe(
       10_000,
