@@ -1,14 +1,18 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import type { KeyValueStore } from './key-value-store';
 
-const VERSION = 'v1';
+/** Values sealed with their key as associated data: a value copied under another key does not open. */
+const VERSION = 'v2';
+/** Values sealed before the key was bound; still read, so logins and clients survive an upgrade. */
+const UNBOUND_VERSION = 'v1';
 
 /**
  * Encrypts values (AES-256-GCM) before they reach the backing store, with a
  * key derived from a secret every instance shares (this server's client
  * secret). Registered clients' secrets and Eka tokens awaiting their one-time
- * code are never in clear in Redis or in its snapshots. A value that does
- * not decrypt reads as absent.
+ * code are never in clear in Redis or in its snapshots. Each value is bound
+ * to its key, so one moved under another key (a pending login as a code) is
+ * rejected. A value that does not decrypt reads as absent.
  */
 export class SealedStore implements KeyValueStore {
   readonly #inner: KeyValueStore;
@@ -24,15 +28,15 @@ export class SealedStore implements KeyValueStore {
   }
 
   async get(key: string): Promise<string | undefined> {
-    return this.#open(await this.#inner.get(key));
+    return this.#open(key, await this.#inner.get(key));
   }
 
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
-    await this.#inner.set(key, this.#seal(value), ttlSeconds);
+    await this.#inner.set(key, this.#seal(key, value), ttlSeconds);
   }
 
   async take(key: string): Promise<string | undefined> {
-    return this.#open(await this.#inner.take(key));
+    return this.#open(key, await this.#inner.take(key));
   }
 
   delete(key: string): Promise<void> {
@@ -43,9 +47,10 @@ export class SealedStore implements KeyValueStore {
     return this.#inner.close();
   }
 
-  #seal(value: string): string {
+  #seal(key: string, value: string): string {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    cipher.setAAD(Buffer.from(key, 'utf8'));
     const body = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
     return [
       VERSION,
@@ -55,12 +60,15 @@ export class SealedStore implements KeyValueStore {
     ].join('.');
   }
 
-  #open(sealed: string | undefined): string | undefined {
+  #open(key: string, sealed: string | undefined): string | undefined {
     if (sealed === undefined) return undefined;
     const [version, iv, tag, body] = sealed.split('.');
-    if (version !== VERSION || !iv || !tag || body === undefined) return undefined;
+    if ((version !== VERSION && version !== UNBOUND_VERSION) || !iv || !tag || body === undefined) {
+      return undefined;
+    }
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'));
+      if (version === VERSION) decipher.setAAD(Buffer.from(key, 'utf8'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
         'utf8',
