@@ -13,21 +13,24 @@ the OS keychain and refreshed automatically; login also selects Eka account
 (oidc) mode.
 
 Options:
-  --env ENV            production (default), development or sandbox
+  --env ENV            production, development or sandbox (default: the saved
+                       one, else production); naming it also resets the
+                       issuer, client id and API base URL to that
+                       environment's, except those given here
   --issuer URL         OpenID provider (default: the environment's)
   --client-id ID       desktop client id at the provider (default: eka-mcp-desktop)
   --api-base-url URL   Eka API base URL (default: the environment's)
   --no-browser         print the sign-in URL on one line of stdout instead of
                        opening a browser, then wait for the redirect
-  --timeout SECONDS    give up after this long (default 300)
+  --timeout SECONDS    give up after this long, 1 to 86400 (default 300)
   --port PORT          loopback port for the redirect (default: a free one)
   -h, --help           show this help`;
 
-function positiveInt(name: string, value: string | undefined, max: number): number | undefined {
+function wholeNumber(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max) {
-    throw new CliUsageError(`login: --${name} must be a whole number from 0 to ${max}`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    throw new CliUsageError(`login: --${name} must be a whole number from ${min} to ${max}`);
   }
   return n;
 }
@@ -50,8 +53,8 @@ export async function runLoginCommand(args: string[], ctx: CliContext): Promise<
   if (values.env !== undefined && !isEkaEnvironment(values.env)) {
     throw new CliUsageError(`login: --env must be production, development or sandbox (got "${values.env}")`);
   }
-  const timeoutSeconds = positiveInt('timeout', values.timeout, 24 * 3600);
-  const port = positiveInt('port', values.port, 65535);
+  const timeoutSeconds = wholeNumber('timeout', values.timeout, 1, 24 * 3600);
+  const port = wholeNumber('port', values.port, 0, 65535);
   for (const flag of ['issuer', 'api-base-url'] as const) {
     const value = values[flag];
     if (value !== undefined && !/^https?:\/\/[^\s]+$/.test(value)) {
@@ -60,7 +63,9 @@ export async function runLoginCommand(args: string[], ctx: CliContext): Promise<
   }
 
   const current = await ctx.settings.read();
-  const envChanged = values.env !== undefined && values.env !== current.environment;
+  // Naming the environment means its endpoints: saved overrides give way to
+  // the environment's defaults unless repeated as flags.
+  const envChanged = values.env !== undefined;
   const patch: SettingsPatch = {
     mode: 'oidc',
     environment: values.env ?? current.environment,

@@ -24,7 +24,8 @@ Run eka-mcp <command> --help for a command's options.
 
 Environment:
   EKA_MCP_HOME               settings folder (default: the app's user data folder)
-  EKA_MCP_KEYCHAIN_SERVICE   keychain service name (default "Eka MCP")`;
+  EKA_MCP_KEYCHAIN_SERVICE   keychain service name (default "Eka MCP" in the
+                             installed app, "Eka MCP Dev" from a source checkout)`;
 
 type Command = (args: string[], ctx: CliContext) => Promise<number>;
 
@@ -49,8 +50,13 @@ export async function runCli(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     if (command === 'help' && args[0] && args[0] in commands) return runCli([args[0], '--help']);
+    // Without a command this is a usage error: the help goes to stderr.
+    if (command === undefined) {
+      process.stderr.write(`${MAIN_HELP}\n`);
+      return 2;
+    }
     process.stdout.write(`${MAIN_HELP}\n`);
-    return command === undefined ? 2 : 0;
+    return 0;
   }
   try {
     if (clientCommands.has(command)) {

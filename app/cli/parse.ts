@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { describeArgsError } from '../../server/config/args-error';
 import { CliUsageError } from './cli-error';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -18,7 +19,6 @@ export function parseCommandArgs<T extends Options>(
       strict: true,
     });
   } catch (error) {
-    const message = (error as Error).message.split('\n')[0] ?? 'bad arguments';
-    throw new CliUsageError(`${command}: ${message} (see eka-mcp ${command} --help)`);
+    throw new CliUsageError(`${command}: ${describeArgsError(error)} (see eka-mcp ${command} --help)`);
   }
 }

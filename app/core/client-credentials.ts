@@ -61,6 +61,17 @@ export async function testClientCredentials(options: {
         'No client credentials saved: run `eka-mcp credentials set --client-id ID --client-secret-stdin`',
     };
   }
+  const baseFetch = options.fetch ?? fetch;
+  let refusal: string | undefined;
+  // Keeps Eka's own words when it refuses (its `error` and `message`), so the
+  // person testing sees why; the request never carries them back out.
+  const recordingFetch: typeof fetch = async (input, init) => {
+    const response = await baseFetch(input, init);
+    if (response.status >= 400 && response.status < 500) {
+      refusal = await describeRefusal(response.clone());
+    }
+    return response;
+  };
   const source = createClientCredentialsTokenSource({
     apiBaseUrl,
     clientId,
@@ -70,13 +81,37 @@ export async function testClientCredentials(options: {
     refreshMarginSeconds: 60,
     requestTimeoutMs: 15_000,
     logger: createLogger({ level: 'error' }),
-    fetch: options.fetch,
+    fetch: recordingFetch,
   });
   try {
     await source.getAccessToken();
     return { ok: true, clientId, apiBaseUrl };
   } catch (error) {
+    if (error instanceof EkaError && error.code === 'invalid_credentials') {
+      return {
+        ok: false,
+        code: error.code,
+        message: `Eka at ${apiBaseUrl} refused the client credentials for ${clientId}${
+          refusal ? ` (${refusal})` : ''
+        }: check the client id, client secret and API key, and save them again with \`eka-mcp credentials set\` (or in Settings)`,
+      };
+    }
     if (error instanceof EkaError) return { ok: false, code: error.code, message: error.message };
     return { ok: false, code: 'unexpected', message: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** Eka's refusal as one short line: `status error: message` from its JSON body, when it has one. */
+async function describeRefusal(response: Response): Promise<string> {
+  let body: unknown;
+  try {
+    body = JSON.parse(await response.text());
+  } catch {
+    return `HTTP ${response.status}`;
+  }
+  const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const parts = [record.error, record.message ?? record.error_description]
+    .filter((part): part is string => typeof part === 'string' && part.trim() !== '')
+    .map((part) => part.replace(/\s+/g, ' ').trim().slice(0, 200));
+  return [`HTTP ${response.status}`, parts.join(': ')].filter(Boolean).join(' ');
 }

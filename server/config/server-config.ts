@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { EkaConfigError } from '../errors';
 import { type LogLevel, parseLogLevel } from '../logging';
+import { describeArgsError } from './args-error';
 import type { EnvMap } from './env-files';
 import { type EkaEnvironment, ENVIRONMENTS, isEkaEnvironment } from './environments';
 
@@ -134,7 +135,7 @@ export function parseServerArgs(argv: string[]): ParsedArgs {
   } catch (error) {
     throw new EkaConfigError(
       'invalid_config',
-      `${(error as Error).message}. Run eka-mcp-server --help for the options.`,
+      `${describeArgsError(error)}. Run eka-mcp-server --help for the options.`,
       {
         cause: error,
       },

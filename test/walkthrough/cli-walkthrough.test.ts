@@ -1,0 +1,123 @@
+/**
+ * The `eka-mcp` command line as a new user meets it from the README: usage
+ * errors on one line with exit 2, `--env` meaning that environment's
+ * endpoints, Ctrl-C losing nothing, and `credentials test` showing Eka's reason.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../sandbox/index';
+import { type Isolation, isolate, runCli, serverBundle, startCliLogin } from '../signin/helpers';
+
+let sandbox: Sandbox;
+let iso: Isolation;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
+});
+
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+afterEach(() => {
+  iso?.cleanup();
+});
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((line) => line.trim() !== '');
+}
+
+describe('eka-mcp usage errors', () => {
+  it('without a command prints the help on stderr, nothing on stdout, and exits 2', async () => {
+    iso = isolate();
+    const result = await runCli([], iso.env);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('Usage: eka-mcp <command>');
+  });
+
+  it('a flag followed by a dash value gets one line saying how to pass it', async () => {
+    iso = isolate();
+    const result = await runCli(['login', '--timeout', '-5'], iso.env);
+    expect(result.code).toBe(2);
+    expect(lines(result.stderr)).toEqual([
+      `eka-mcp: login: Option '--timeout' needs a value (for a value that starts with "-", write --timeout=VALUE) (see eka-mcp login --help)`,
+    ]);
+  });
+
+  it('login --timeout 0 is refused instead of timing out at once', async () => {
+    iso = isolate();
+    const result = await runCli(['login', '--timeout', '0'], iso.env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--timeout must be a whole number from 1 to 86400');
+  });
+
+  it('eka-mcp-server answers a dash value with one line and exit 2', async () => {
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [serverBundle, '--timeout-ms', '-1'], {
+        env: { PATH: process.env.PATH ?? '' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => {
+        stdout += d;
+      });
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+      child.stdin.end();
+    });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(lines(result.stderr)).toHaveLength(1);
+    expect(result.stderr).toContain(`Option '--timeout-ms' needs a value`);
+  });
+});
+
+describe('eka-mcp login --env', () => {
+  it('uses the named environment’s client id over a stale saved one, and Ctrl-C leaves the settings as they were', async () => {
+    iso = isolate();
+    const settingsPath = join(iso.home, 'settings.json');
+    const saved = `${JSON.stringify(
+      { mode: 'open', environment: 'sandbox', clientId: 'stale-client', apiBaseUrl: 'http://127.0.0.1:1' },
+      null,
+      2,
+    )}\n`;
+    writeFileSync(settingsPath, saved);
+    const login = startCliLogin(['--env', 'sandbox', '--issuer', sandbox.issuer], iso.env);
+    const url = new URL(await login.url);
+    expect(url.searchParams.get('client_id')).toBe('eka-mcp-desktop');
+    login.child.kill('SIGINT');
+    const done = await login.done;
+    expect(done.code).toBe(130);
+    expect(readFileSync(settingsPath, 'utf8')).toBe(saved);
+  });
+});
+
+describe('eka-mcp credentials test', () => {
+  it('shows Eka’s reason for refusing, on one line, without the secret', async () => {
+    iso = isolate();
+    writeFileSync(
+      join(iso.home, 'settings.json'),
+      JSON.stringify({ mode: 'client-credentials', environment: 'sandbox', apiBaseUrl: sandbox.apiBaseUrl }),
+    );
+    const wrongSecret = 'not-the-integrator-secret-4711';
+    const set = await runCli(
+      ['credentials', 'set', '--client-id', sandbox.clients.integrator.client_id, '--client-secret-stdin'],
+      iso.env,
+      `${wrongSecret}\n`,
+    );
+    expect(set.code).toBe(0);
+    const result = await runCli(['credentials', 'test'], iso.env);
+    expect(result.code).toBe(1);
+    expect(lines(result.stderr)).toHaveLength(1);
+    expect(result.stderr).toContain(
+      `refused the client credentials for ${sandbox.clients.integrator.client_id}`,
+    );
+    expect(result.stderr).toContain('invalid_client');
+    expect(result.stderr).not.toContain(wrongSecret);
+  });
+});
