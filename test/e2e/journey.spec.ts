@@ -93,8 +93,8 @@ test('sign in, connect Claude Desktop, use it, sign out, then client credentials
 
   await tab.waitForLoadState();
   await submitSandboxLogin(tab, clinician);
-  const allow = tab.getByRole('button', { name: 'Allow' });
-  if (await allow.isVisible({ timeout: 10_000 }).catch(() => false)) await allow.click();
+  // The sandbox always asks for consent; click() waits for the button (isVisible() would not).
+  await tab.getByRole('button', { name: 'Allow' }).click();
 
   // Home shows the clinician and the token's expiry.
   await expect(page.getByRole('heading', { level: 1, name: 'Home' })).toBeVisible();
@@ -121,8 +121,9 @@ test('sign in, connect Claude Desktop, use it, sign out, then client credentials
   claude = await startLikeClaude(entry!);
   const found = await claude.callTool({ name: 'search_patients', arguments: { prefix: 'a' } });
   expect(found.isError ?? false, text(found)).toBe(false);
-  const patients = (found.structuredContent as { patients?: unknown[] } | undefined)?.patients ?? [];
+  const patients = (found.structuredContent as { patients?: { name: string }[] } | undefined)?.patients ?? [];
   expect(patients.length).toBeGreaterThan(0);
+  for (const patient of patients) expect(patient.name).toMatch(/(^|\s)a/i);
 
   // Sign out: the same call now fails with the sign-in message.
   await page.getByRole('button', { name: 'Sign out' }).click();
