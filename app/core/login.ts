@@ -316,9 +316,11 @@ async function runLogin(options: LoginOptions): Promise<LoginResult> {
     }
   };
 
+  let expectedHost = '';
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (req.method !== 'GET' || url.pathname !== CALLBACK_PATH) {
+    // A page reaching the port through another host name (DNS rebinding) cannot use up the one reply.
+    if (req.method !== 'GET' || url.pathname !== CALLBACK_PATH || req.headers.host !== expectedHost) {
       send(res, 404, renderLoginPage('failure', 'Not found.'));
       return;
     }
@@ -336,7 +338,8 @@ async function runLogin(options: LoginOptions): Promise<LoginResult> {
   server.keepAliveTimeout = 1000;
 
   const port = await listen(server, options.port ?? 0);
-  redirectUri = `http://127.0.0.1:${port}${CALLBACK_PATH}`;
+  expectedHost = `127.0.0.1:${port}`;
+  redirectUri = `http://${expectedHost}${CALLBACK_PATH}`;
 
   let timer: NodeJS.Timeout | undefined;
   const onAbort = () => settle.reject(new LoginError('cancelled', 'Sign-in cancelled'));

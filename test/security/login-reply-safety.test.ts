@@ -150,3 +150,48 @@ describe('sign-in reply safety', () => {
     });
   });
 });
+
+describe('sign-in listener and other host names', () => {
+  it('ignores a request under another Host (DNS rebinding) and still takes the real reply', async () => {
+    const { request } = await import('node:http');
+    const store = createKeytarSecretStore(`Eka MCP Security ${randomUUID()}`);
+    let resolveUrl!: (url: URL) => void;
+    const authorizationUrl = new Promise<URL>((resolve) => {
+      resolveUrl = resolve;
+    });
+    const outcome = login({
+      issuer: sandbox.issuer,
+      clientId: sandbox.clients.desktop.client_id,
+      secretStore: store,
+      lockDir,
+      openExternal: (url) => resolveUrl(new URL(url)),
+      timeoutMs: 30_000,
+    });
+    outcome.catch(() => undefined);
+    const url = await authorizationUrl;
+    const reply = new URL(url.searchParams.get('redirect_uri') ?? '');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: reply.port,
+          path: `${reply.pathname}?state=forged&code=forged`,
+          headers: { host: `attacker.example:${reply.port}` },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(404);
+    reply.searchParams.set('state', url.searchParams.get('state') ?? '');
+    reply.searchParams.set('iss', sandbox.issuer);
+    reply.searchParams.set('error', 'access_denied');
+    await (await fetch(reply)).text();
+    const error = await failure(outcome);
+    expect(error.code).toBe('access-denied');
+  });
+});
