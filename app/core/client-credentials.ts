@@ -96,6 +96,13 @@ export async function testClientCredentials(options: {
         }: check the client id, client secret and API key, and save them again with \`eka-mcp credentials set\` (or in Settings)`,
       };
     }
+    if (error instanceof EkaError && (error.code === 'network_error' || error.code === 'timeout')) {
+      return {
+        ok: false,
+        code: error.code,
+        message: `${error.code === 'timeout' ? 'No answer from' : 'Could not reach'} Eka at ${apiBaseUrl}: check the API base URL and the connection, then try again`,
+      };
+    }
     if (error instanceof EkaError) return { ok: false, code: error.code, message: error.message };
     return { ok: false, code: 'unexpected', message: error instanceof Error ? error.message : String(error) };
   }

@@ -121,3 +121,28 @@ describe('eka-mcp credentials test', () => {
     expect(result.stderr).not.toContain(wrongSecret);
   });
 });
+
+describe('eka-mcp credentials test against an unreachable API', () => {
+  it('names the API base URL it could not reach', async () => {
+    iso = isolate();
+    writeFileSync(
+      join(iso.home, 'settings.json'),
+      JSON.stringify({
+        mode: 'client-credentials',
+        environment: 'sandbox',
+        apiBaseUrl: 'http://127.0.0.1:1',
+      }),
+    );
+    const set = await runCli(
+      ['credentials', 'set', '--client-id', sandbox.clients.integrator.client_id, '--client-secret-stdin'],
+      iso.env,
+      `${sandbox.clients.integrator.client_secret}\n`,
+    );
+    expect(set.code).toBe(0);
+    const result = await runCli(['credentials', 'test'], iso.env);
+    expect(result.code).toBe(1);
+    expect(lines(result.stderr)).toEqual([
+      'eka-mcp: Credentials test failed: Could not reach Eka at http://127.0.0.1:1: check the API base URL and the connection, then try again',
+    ]);
+  });
+});
