@@ -65,6 +65,11 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 const SHUTDOWN_GRACE_MS = 10_000;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
+/** Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost). */
+function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.has(host) || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
 function readHttpLimits(env: Record<string, string | undefined>): HttpLimits {
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name]?.trim();
@@ -214,6 +219,17 @@ export async function startHttpServer(
     apiBaseUrl: config.apiBaseUrl,
   });
   const limits = readHttpLimits(env);
+  if (
+    auth.mode === 'open' &&
+    !isLoopbackHost(config.host) &&
+    env.EKA_MCP_ALLOW_OPEN_NETWORK?.trim() !== '1'
+  ) {
+    throw new EkaConfigError(
+      'invalid_config',
+      `Refusing to serve without auth on ${config.host}: anyone who can reach it could use the tools with this server's Eka access. ` +
+        'Listen on 127.0.0.1, turn on EkaCare OAuth (FASTMCP_SERVER_AUTH_EKACARE_*), or set EKA_MCP_ALLOW_OPEN_NETWORK=1 if a proxy in front of it checks every caller.',
+    );
+  }
   const openTokenSource =
     auth.mode === 'open' ? (options.tokenSource ?? (await createTokenSource(config, logger))) : undefined;
   const oauth = auth.mode === 'oauth' ? await createOAuthParts(auth, logger, options) : undefined;
