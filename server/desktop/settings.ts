@@ -84,7 +84,7 @@ export function createFileSettingsStore(dir: string = settingsDir()): SettingsSt
     } catch (cause) {
       throw new DesktopError(
         'settings-invalid',
-        `The settings file ${file} is not valid JSON: fix or delete it`,
+        `The settings file ${file} is not valid JSON ${jsonErrorSpot(text, cause)}: fix it in a text editor or delete it (Eka MCP never overwrites it)`,
         {
           cause,
         },
@@ -125,4 +125,21 @@ export function resolveEndpoints(settings: Settings): {
     clientId: settings.clientId ?? defaults.desktopClientId,
     apiBaseUrl: settings.apiBaseUrl ?? defaults.apiBaseUrl,
   };
+}
+
+/** Where JSON.parse stopped, as `at line L:C (reason)`, from V8's "at position N" (the end for truncated text). */
+function jsonErrorSpot(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const match = / in JSON at position (\d+)/.exec(message);
+  const offset = match ? Number(match[1]) : /end of JSON input/.test(message) ? text.length : undefined;
+  const reason = message
+    .replace(/ in JSON at position \d+.*$/s, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 120);
+  if (offset === undefined) return `(${reason})`;
+  const before = text.slice(0, offset).split(/\r\n|\r|\n/);
+  const line = before.length;
+  const column = (before[before.length - 1] ?? '').length + 1;
+  return `at line ${line}:${column} (${reason})`;
 }

@@ -146,3 +146,19 @@ describe('eka-mcp credentials test against an unreachable API', () => {
     ]);
   });
 });
+
+describe('a malformed settings file', () => {
+  it('is reported with line:column and left byte for byte as it was', async () => {
+    iso = isolate();
+    const settingsPath = join(iso.home, 'settings.json');
+    const broken = '{\n  "mode": "oidc",\n  "environment": "sandbox",\n}\n';
+    writeFileSync(settingsPath, broken);
+    for (const args of [['status'], ['mode', 'open'], ['login', '--env', 'sandbox']]) {
+      const result = await runCli(args, iso.env);
+      expect(result.code).toBe(1);
+      expect(lines(result.stderr)).toHaveLength(1);
+      expect(result.stderr).toContain(`The settings file ${settingsPath} is not valid JSON at line 4:1`);
+    }
+    expect(readFileSync(settingsPath, 'utf8')).toBe(broken);
+  });
+});
