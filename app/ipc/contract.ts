@@ -114,7 +114,19 @@ const httpsOrLoopbackUrl = z
   .url('Enter a full URL, e.g. https://api.eka.care')
   .refine((v) => /^https:\/\//.test(v) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(v), {
     message: 'Use an https:// address (http:// is allowed only for 127.0.0.1)',
+  })
+  .refine((v) => !hasCredentials(v), {
+    message: 'Leave the user name and password out of the address: secrets belong in the keychain',
   });
+
+function hasCredentials(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return false;
+  }
+}
 
 export const settingsInputSchema = z
   .object({

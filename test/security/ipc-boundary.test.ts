@@ -92,3 +92,21 @@ describe('external URLs', () => {
     expect(isAllowedExternalUrl(`${login}x`, login)).toBe(false);
   });
 });
+
+describe('settings addresses', () => {
+  it.each([
+    ['apiBaseUrl', 'https://user:url-pass-99@api.eka.care'],
+    ['issuer', 'https://:url-pass-99@accounts.eka.care'],
+  ])('refuse a password in %s, without repeating it', async (field, value) => {
+    const { handlers, calls } = recordingHandlers();
+    const envelope = await dispatch(handlers, 'saveSettings', {
+      mode: 'oidc',
+      environment: 'production',
+      launchAtLogin: false,
+      [field]: value,
+    });
+    expect(envelope).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(JSON.stringify(envelope)).not.toContain('url-pass-99');
+    expect(calls).toEqual([]);
+  });
+});
