@@ -45,7 +45,14 @@ export async function runCredentialsCommand(args: string[], ctx: CliContext): Pr
     let clientSecret: string | undefined;
     let apiKey: string | undefined;
     if (values['client-secret-stdin'] || values['api-key-stdin']) {
-      const lines = (await readStdin()).split(/\r?\n/);
+      const wanted = [
+        values['client-secret-stdin'] && 'the client secret',
+        values['api-key-stdin'] && 'the API key',
+      ]
+        .filter(Boolean)
+        .join(', then ');
+      const ttyHint = `Type ${wanted}, each on its own line, then press Ctrl-D (Ctrl-Z then Enter on Windows). To keep it off the screen, pipe it in instead: see eka-mcp credentials --help.`;
+      const lines = (await readStdin(process.stdin, { ttyHint })).split(/\r?\n/);
       if (values['client-secret-stdin']) clientSecret = lines.shift() ?? '';
       if (values['api-key-stdin']) apiKey = lines.shift() ?? '';
       if (clientSecret !== undefined && clientSecret.trim() === '') {
