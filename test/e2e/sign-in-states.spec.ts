@@ -6,18 +6,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { type Demo, startDemo } from '../../app/demo/demo-host';
+import { readRawSession } from '../signin/keychain';
 import { submitSandboxLogin } from '../support/sandbox-login';
 import { expectAccessible } from './helpers';
 
 let demo: Demo;
 let home: string;
+const keychainService = `Eka MCP E2E ${randomUUID()}`;
 
 test.beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'eka-e2e-home-'));
   demo = await startDemo({
     port: 0,
     home,
-    keychainService: `Eka MCP E2E ${randomUUID()}`,
+    keychainService,
     sandbox: { issuerPort: 0, apiPort: 0 },
     superviseServer: false,
   });
@@ -76,6 +78,8 @@ test('sign in from the keyboard, cancel, and see a refusal in plain words', asyn
   await expectAccessible(page, 'sign in (error)');
   const state = await page.evaluate('window.eka.getState()');
   expect((state as { session: { signedIn: boolean } }).session.signedIn).toBe(false);
+  // Nothing was stored: the demo's keychain service holds no session.
+  expect(await readRawSession(keychainService)).toBeNull();
 
   // The navigation works from the keyboard too.
   await tabTo(page, 'Settings');
