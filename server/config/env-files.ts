@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EkaConfigError } from '../errors';
 
 export type EnvMap = Record<string, string | undefined>;
 
@@ -13,8 +14,13 @@ async function readEnvFile(path: string): Promise<EnvMap> {
   try {
     content = readFileSync(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return {};
+    throw new EkaConfigError(
+      'invalid_config',
+      `Cannot read ${path} (${code ?? (error as Error).message}): make it a readable file or move it aside.`,
+      { cause: error },
+    );
   }
   // dotenv (and the node:crypto it loads) only when there is a file to read:
   // most launches have none, and start-up stays shorter without it.

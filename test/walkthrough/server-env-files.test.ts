@@ -3,7 +3,8 @@
  * `.env.<env>` in the working folder, no flags. Guards against the bundle
  * failing to load dotenv (CommonJS) and refusing to start with any `.env`.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -66,5 +67,18 @@ describe('eka-mcp-server with .env files', () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('eka-mcp-server with an unreadable .env', () => {
+  it('names the file and exits 2 without writing to stdout', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'eka-env-files-'));
+    mkdirSync(join(cwd, '.env'));
+    const result = spawnSync(process.execPath, [SERVER_BUNDLE], { cwd, env: keychainEnv(), input: '' });
+    expect(result.status).toBe(2);
+    expect(result.stdout.toString()).toBe('');
+    expect(result.stderr.toString().trim()).toBe(
+      `eka-mcp-server: Cannot read ${join(cwd, '.env')} (EISDIR): make it a readable file or move it aside.`,
+    );
   });
 });
