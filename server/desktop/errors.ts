@@ -8,6 +8,7 @@ export type DesktopErrorCode =
   | 'keychain-failed'
   | 'settings-invalid'
   | 'settings-unreadable'
+  | 'settings-unwritable'
   | 'session-corrupt'
   | 'signed-out'
   | 'refresh-unreachable'

@@ -75,7 +75,11 @@ export function createFileSettingsStore(dir: string = settingsDir()): SettingsSt
       text = await readFile(file, 'utf8');
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return parseSettings({}, file);
-      throw new DesktopError('settings-unreadable', `Cannot read the settings file ${file}`, { cause });
+      throw new DesktopError(
+        'settings-unreadable',
+        `Cannot read the settings file ${file} (${errnoOf(cause)}): ${dir} must be a folder you can read (set EKA_MCP_HOME to move it)`,
+        { cause },
+      );
     }
     if (text.trim() === '') return parseSettings({}, file);
     let json: unknown;
@@ -104,8 +108,16 @@ export function createFileSettingsStore(dir: string = settingsDir()): SettingsSt
         else next[key] = value;
       }
       const settings = parseSettings(next, 'the requested change');
-      await mkdir(dir, { recursive: true });
-      await writeFileAtomic(file, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
+      try {
+        await mkdir(dir, { recursive: true });
+        await writeFileAtomic(file, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
+      } catch (cause) {
+        throw new DesktopError(
+          'settings-unwritable',
+          `Cannot save the settings file ${file} (${errnoOf(cause)}): ${dir} must be a folder you can write to (set EKA_MCP_HOME to move it); nothing was changed`,
+          { cause },
+        );
+      }
       return settings;
     },
   };
@@ -142,4 +154,9 @@ function jsonErrorSpot(text: string, error: unknown): string {
   const line = before.length;
   const column = (before[before.length - 1] ?? '').length + 1;
   return `at line ${line}:${column} (${reason})`;
+}
+
+/** The errno code of a file-system error (`EACCES`, `ENOTDIR`, ...), else its message. */
+function errnoOf(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
 }

@@ -162,3 +162,28 @@ describe('a malformed settings file', () => {
     expect(readFileSync(settingsPath, 'utf8')).toBe(broken);
   });
 });
+
+describe('a settings folder that is not usable', () => {
+  it('EKA_MCP_HOME naming a file: one line with the reason and what to do', async () => {
+    iso = isolate();
+    const notAFolder = join(iso.home, 'a-file');
+    writeFileSync(notAFolder, 'kept\n');
+    const result = await runCli(['mode', 'open'], { ...iso.env, EKA_MCP_HOME: notAFolder });
+    expect(result.code).toBe(1);
+    expect(lines(result.stderr)).toEqual([
+      `eka-mcp: Cannot read the settings file ${join(notAFolder, 'settings.json')} (ENOTDIR): ${notAFolder} must be a folder you can read (set EKA_MCP_HOME to move it)`,
+    ]);
+    expect(readFileSync(notAFolder, 'utf8')).toBe('kept\n');
+  });
+
+  it('a folder that cannot be written: one line saying nothing was changed', async () => {
+    iso = isolate();
+    // /proc/self reads as a folder without settings.json, but no file can be created in it, even by root.
+    const result = await runCli(['mode', 'open'], { ...iso.env, EKA_MCP_HOME: '/proc/self' });
+    expect(result.code).toBe(1);
+    expect(lines(result.stderr)).toHaveLength(1);
+    expect(result.stderr).toMatch(
+      /^eka-mcp: Cannot save the settings file \/proc\/self\/settings\.json \(E[A-Z]+\): .*nothing was changed$/m,
+    );
+  });
+});
