@@ -115,7 +115,9 @@ async function main(): Promise<void> {
       }
       return;
     } catch (error) {
-      log.error('The HTTP server could not start', { error });
+      // A known cause gets its one line below; the details (cause, stack) only at debug level.
+      if (isEkaError(error)) log.debug('The HTTP server could not start', { error });
+      else log.error('The HTTP server could not start', { error });
       await log.close();
       fail(isEkaError(error) ? error.message : 'the HTTP server could not start; see the log above.');
     }
@@ -123,7 +125,8 @@ async function main(): Promise<void> {
   try {
     await runStdio(config, logger);
   } catch (error) {
-    logger.error('The server could not start', { error });
+    if (isEkaError(error)) logger.debug('The server could not start', { error });
+    else logger.error('The server could not start', { error });
     await logger.close();
     fail(isEkaError(error) ? error.message : 'the server could not start; see the log above.');
   }

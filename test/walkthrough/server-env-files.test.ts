@@ -3,8 +3,9 @@
  * `.env.<env>` in the working folder, no flags. Guards against the bundle
  * failing to load dotenv (CommonJS) and refusing to start with any `.env`.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -80,5 +81,37 @@ describe('eka-mcp-server with an unreadable .env', () => {
     expect(result.stderr.toString().trim()).toBe(
       `eka-mcp-server: Cannot read ${join(cwd, '.env')} (EISDIR): make it a readable file or move it aside.`,
     );
+  });
+});
+
+describe('eka-mcp-server --transport http on a port in use', () => {
+  it('says so once, on one line, and exits 2', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const cwd = mkdtempSync(join(tmpdir(), 'eka-http-busy-'));
+      const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          [SERVER_BUNDLE, '--transport', 'http', '--port', String(port)],
+          {
+            cwd,
+            env: { ...keychainEnv(), EKA_MCP_MODE: 'open' },
+          },
+        );
+        let stderr = '';
+        child.stderr.on('data', (d) => {
+          stderr += d;
+        });
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        `eka-mcp-server: Port ${port} on 127.0.0.1 is already in use; pick another with --port or EKA_MCP_SERVER_PORT.`,
+      ]);
+    } finally {
+      busy.close();
+    }
   });
 });
