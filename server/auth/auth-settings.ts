@@ -1,5 +1,6 @@
 import { type EkaEnvironment, ENVIRONMENTS } from '../config/environments';
 import { EkaConfigError } from '../errors';
+import { redactText } from '../redact';
 
 /** How the HTTP mode authenticates callers. */
 export type AuthSettings = OpenAuthSettings | EkaOAuthSettings;
@@ -72,10 +73,14 @@ export function readAuthSettings(
       `${PREFIX}BASE_URL must be the server's origin without a path (e.g. https://medai.example.com).`,
     );
   }
-  const issuer = parseUrl(`${PREFIX}ISSUER`, value('ISSUER') ?? envDefaults.issuer);
-  const apiBaseUrl = parseUrl(
+  // The client secret goes to the issuer and callers' tokens to the API: never in clear over a network.
+  const issuer = requireHttps(
+    `${PREFIX}ISSUER`,
+    parseUrl(`${PREFIX}ISSUER`, value('ISSUER') ?? envDefaults.issuer),
+  );
+  const apiBaseUrl = requireHttps(
     'EKA_API_BASE_URL',
-    defaults.apiBaseUrl ?? env.EKA_API_BASE_URL ?? envDefaults.apiBaseUrl,
+    parseUrl('EKA_API_BASE_URL', defaults.apiBaseUrl ?? env.EKA_API_BASE_URL ?? envDefaults.apiBaseUrl),
   );
   const validatePath = value('VALIDATE_PATH') ?? DEFAULT_VALIDATE_PATH;
   if (!validatePath.startsWith('/')) {
@@ -105,18 +110,36 @@ export function readAuthSettings(
   };
 }
 
+/** `url` itself when it is https or plain http on a loopback address; a clear error otherwise. */
+function requireHttps(name: string, url: string): string {
+  const { protocol, hostname } = new URL(url);
+  const loopback = hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+  if (protocol === 'https:' || loopback) return url;
+  throw new EkaConfigError(
+    'invalid_config',
+    `${name} must be an https URL (plain http only for localhost or 127.0.0.1): secrets and tokens would cross the network in clear.`,
+  );
+}
+
 function parseUrl(name: string, raw: string): string {
   let url: URL;
   try {
     url = new URL(raw);
   } catch (cause) {
-    throw new EkaConfigError('invalid_config', `${name} must be an absolute URL (got "${raw}").`, { cause });
+    throw new EkaConfigError(
+      'invalid_config',
+      `${name} must be an absolute URL (got "${redactText(raw)}").`,
+      { cause },
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new EkaConfigError('invalid_config', `${name} must be an http(s) URL (got "${raw}").`);
+    throw new EkaConfigError('invalid_config', `${name} must be an http(s) URL (got "${redactText(raw)}").`);
   }
   if (url.search || url.hash) {
-    throw new EkaConfigError('invalid_config', `${name} must not have a query or fragment (got "${raw}").`);
+    throw new EkaConfigError(
+      'invalid_config',
+      `${name} must not have a query or fragment (got "${redactText(raw)}").`,
+    );
   }
   return url.href.replace(/\/+$/, '');
 }
