@@ -19,7 +19,7 @@ const PERSON_KEY =
 
 /** Secret keys as they appear in text: `access_token=…`, `"clientSecret": "…"`, `x-api-key: …`. */
 const TEXT_SECRET_KEY =
-  '[A-Za-z0-9_-]*(?:token|secret|passw(?:or)?d|api[-_]?key|code[-_]?verifier)[A-Za-z0-9_-]*|otp|pwd';
+  '[A-Za-z0-9_-]{0,40}(?:token|secret|passw(?:or)?d|api[-_]?key|code[-_]?verifier)[A-Za-z0-9_-]{0,40}|otp|pwd';
 
 /** Person keys as they appear in text. */
 const TEXT_PERSON_KEY =
@@ -43,7 +43,7 @@ const PATTERNS: Pattern[] = [
   // A JWT segment on its own (the header or claims of a token split over lines).
   { re: /\beyJ[A-Za-z0-9_-]{10,}/g, replace: '[jwt]' },
   // Passwords in URLs: scheme://user:password@host.
-  { re: /\b([a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:)[^\s/@]+@/gi, replace: `$1${REDACTED}@` },
+  { re: /\b([a-z][a-z0-9+.-]{0,30}:\/\/[^\s/@:]{0,128}:)[^\s/@]{1,256}@/gi, replace: `$1${REDACTED}@` },
   // Authorization codes in redirect URLs (?code=… / &code=… / #code=…).
   { re: /([?&#;]code(?:=|%3D))[^&#\s"']+/gi, replace: `$1${REDACTED}` },
   // key=value or "key": "value" pairs for secret and person keys, in text (query strings, JSON dumps), plain or URL-encoded.
@@ -62,9 +62,9 @@ const PATTERNS: Pattern[] = [
   // OTPs mentioned in prose: "otp 123456", "OTP is 1234".
   { re: /\b(otp)(\s*(?:is|:|=)?\s*)\d{4,8}\b/gi, replace: '$1$2[otp]' },
   // ABHA addresses (name@abdm, name@sbx) before generic emails.
-  { re: /\b[A-Za-z0-9._-]+@(?:abdm|sbx)\b/gi, replace: '[abha-address]' },
+  { re: /\b[A-Za-z0-9._-]{1,64}@(?:abdm|sbx)\b/gi, replace: '[abha-address]' },
   // Email addresses, also with the @ URL-encoded.
-  { re: /\b[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g, replace: '[email]' },
+  { re: /\b[A-Za-z0-9._%+-]{1,64}(?:@|%40)[A-Za-z0-9.-]{1,255}\.[A-Za-z]{2,24}\b/g, replace: '[email]' },
   // ABHA numbers: 14 digits, usually 2-4-4-4.
   { re: /\b\d{2}[\s-]\d{4}[\s-]\d{4}[\s-]\d{4}\b/g, replace: '[abha]' },
   { re: /(?<!\d)\d{14}(?!\d)/g, replace: '[abha]' },
