@@ -8,8 +8,9 @@ import { parseCommandArgs } from './parse';
 
 export const DOCTOR_HELP = `Usage: eka-mcp doctor
 
-Check what Eka MCP needs: the OS keychain, the settings file, the bundled
-server, and the Eka sign-in service for the chosen environment.
+Check what Eka MCP needs: the settings file, the OS keychain, the bundled
+server, the Eka API and, in oidc mode, the Eka sign-in service for the chosen
+environment. One ok/FAIL line each; exit 1 when one fails.
 
 Options:
   -h, --help   show this help`;
@@ -60,6 +61,18 @@ export async function runDoctorCommand(args: string[], ctx: CliContext): Promise
       : { name: 'server', ok: false, detail: 'the server bundle is missing: run npm run build' },
   );
   if (settings) {
+    const { issuer, apiBaseUrl } = resolveEndpoints(settings);
+    // Any HTTP answer means the API is reachable; only the network can fail this.
+    try {
+      const response = await fetch(apiBaseUrl, { signal: AbortSignal.timeout(5000) });
+      await response.body?.cancel();
+      checks.push({ name: 'api', ok: true, detail: `${apiBaseUrl} answers` });
+    } catch (error) {
+      checks.push({ name: 'api', ok: false, detail: `${apiBaseUrl} is not reachable (${message(error)})` });
+    }
+  }
+  // The sign-in service matters only when signing in with an Eka account.
+  if (settings && settings.mode === 'oidc') {
     const { issuer } = resolveEndpoints(settings);
     const discovery = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
     try {

@@ -187,3 +187,38 @@ describe('a settings folder that is not usable', () => {
     );
   });
 });
+
+describe('eka-mcp doctor', () => {
+  it('checks the Eka API, and the sign-in service only in oidc mode', async () => {
+    iso = isolate();
+    const settingsPath = join(iso.home, 'settings.json');
+    writeFileSync(
+      settingsPath,
+      JSON.stringify({
+        mode: 'client-credentials',
+        environment: 'sandbox',
+        issuer: 'http://127.0.0.1:9',
+        apiBaseUrl: sandbox.apiBaseUrl,
+      }),
+    );
+    const cc = await runCli(['doctor'], iso.env);
+    expect(cc.code).toBe(0);
+    expect(cc.stdout).toContain(`ok   api: ${sandbox.apiBaseUrl} answers`);
+    expect(cc.stdout).not.toContain('issuer');
+
+    writeFileSync(
+      settingsPath,
+      JSON.stringify({
+        mode: 'oidc',
+        environment: 'sandbox',
+        issuer: sandbox.issuer,
+        apiBaseUrl: 'http://127.0.0.1:9',
+      }),
+    );
+    const oidc = await runCli(['doctor'], iso.env);
+    expect(oidc.code).toBe(1);
+    expect(oidc.stdout).toContain('FAIL api: http://127.0.0.1:9 is not reachable');
+    expect(oidc.stdout).toContain(`ok   issuer: ${sandbox.issuer} answers`);
+    expect(lines(oidc.stderr)).toEqual(['eka-mcp: doctor: api failed']);
+  });
+});
