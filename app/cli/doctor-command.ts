@@ -61,7 +61,7 @@ export async function runDoctorCommand(args: string[], ctx: CliContext): Promise
       : { name: 'server', ok: false, detail: 'the server bundle is missing: run npm run build' },
   );
   if (settings) {
-    const { issuer, apiBaseUrl } = resolveEndpoints(settings);
+    const { apiBaseUrl } = resolveEndpoints(settings);
     // Any HTTP answer means the API is reachable; only the network can fail this.
     try {
       const response = await fetch(apiBaseUrl, { signal: AbortSignal.timeout(5000) });
