@@ -18,7 +18,7 @@ Commands:
   connect      add Eka MCP to an AI client (claude, cursor, vscode, windsurf, claude-code)
   disconnect   remove Eka MCP from an AI client
   clients      list AI clients and whether they are connected
-  doctor       check the keychain, settings, server and sign-in service
+  doctor       check the settings, keychain, server, Eka API and sign-in service
 
 Run eka-mcp <command> --help for a command's options.
 
