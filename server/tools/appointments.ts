@@ -427,17 +427,19 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
             signal: extra.signal,
           }),
         );
-        const status = action === 'complete' ? 'completed' : 'cancelled';
-        const message = str(raw.message) ?? `Appointment ${status}.`;
+        // Eka's own status words, as show_appointments_basic lists them.
+        const status = action === 'complete' ? 'COMPLETED' : 'CANCELLED';
+        const word = status.toLowerCase();
+        const message = str(raw.message) ?? `Appointment ${word}.`;
         return toolResult(
           { appointment_id, status, message },
-          `Appointment ${appointment_id} ${status}. ${message}`,
+          `Appointment ${appointment_id} ${word}. ${message}`,
         );
       });
 
   const statusOutput = () => ({
     appointment_id: z.string(),
-    status: z.enum(['completed', 'cancelled']),
+    status: z.enum(['COMPLETED', 'CANCELLED']).describe("Eka's status word, as in show_appointments_basic."),
     message: z.string(),
   });
 
