@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createFileSettingsStore, settingsDir } from '../../server/desktop/settings';
 import {
@@ -32,7 +34,8 @@ ${CLIENT_LIST}
 
 Options:
   --config PATH   the config file to edit (default: the client's own)
-  --force         write even if the client does not look installed
+  --force         write even if the client does not look installed (or the
+                  folder of --config PATH does not exist yet)
   --json          print the result as JSON
   -h, --help      show this help`;
 
@@ -166,6 +169,16 @@ export async function runClientsCommand(command: ClientsCommand, args: string[])
     const client = parseClientId(name);
     const ctx = await context();
     const target = { configPath: values.config, force: values.force };
+    // A mistyped --config folder would otherwise be created silently.
+    if (command === 'connect' && values.config && !values.force) {
+      const folder = dirname(resolve(values.config));
+      if (!existsSync(folder)) {
+        throw new ClientConfigError(
+          'not-installed',
+          `The folder ${folder} for --config does not exist. Nothing was changed: check the path, or add --force to create it.`,
+        );
+      }
+    }
     const change =
       command === 'connect'
         ? await connectClient(client, ctx, target)
