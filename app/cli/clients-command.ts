@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createFileSettingsStore, settingsDir } from '../../server/desktop/settings';
 import {
@@ -34,8 +32,7 @@ ${CLIENT_LIST}
 
 Options:
   --config PATH   the config file to edit (default: the client's own)
-  --force         write even if the client does not look installed (or the
-                  folder of --config PATH does not exist yet)
+  --force         write even if the client does not look installed
   --json          print the result as JSON
   -h, --help      show this help`;
 
@@ -169,16 +166,6 @@ export async function runClientsCommand(command: ClientsCommand, args: string[])
     const client = parseClientId(name);
     const ctx = await context();
     const target = { configPath: values.config, force: values.force };
-    // A mistyped --config folder would otherwise be created silently.
-    if (command === 'connect' && values.config && !values.force) {
-      const folder = dirname(resolve(values.config));
-      if (!existsSync(folder)) {
-        throw new ClientConfigError(
-          'not-installed',
-          `The folder ${folder} for --config does not exist. Nothing was changed: check the path, or add --force to create it.`,
-        );
-      }
-    }
     const change =
       command === 'connect'
         ? await connectClient(client, ctx, target)

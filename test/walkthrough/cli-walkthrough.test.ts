@@ -4,7 +4,7 @@
  * endpoints, Ctrl-C losing nothing, and `credentials test` showing Eka's reason.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../sandbox/index';
@@ -220,22 +220,5 @@ describe('eka-mcp doctor', () => {
     expect(oidc.stdout).toContain('FAIL api: http://127.0.0.1:9 is not reachable');
     expect(oidc.stdout).toContain(`ok   issuer: ${sandbox.issuer} answers`);
     expect(lines(oidc.stderr)).toEqual(['eka-mcp: doctor: api failed']);
-  });
-});
-
-describe('eka-mcp connect --config', () => {
-  it('refuses a file in a folder that does not exist unless --force, and creates nothing', async () => {
-    iso = isolate();
-    const missing = join(iso.home, 'no-such-folder', 'mcp.json');
-    const refused = await runCli(['connect', 'cursor', '--config', missing], iso.env);
-    expect(refused.code).toBe(1);
-    expect(lines(refused.stderr)).toEqual([
-      `eka-mcp connect: The folder ${join(iso.home, 'no-such-folder')} for --config does not exist. Nothing was changed: check the path, or add --force to create it.`,
-    ]);
-    expect(existsSync(join(iso.home, 'no-such-folder'))).toBe(false);
-
-    const forced = await runCli(['connect', 'cursor', '--config', missing, '--force'], iso.env);
-    expect(forced.code).toBe(0);
-    expect(JSON.parse(readFileSync(missing, 'utf8')).mcpServers['eka-care']).toBeDefined();
   });
 });
