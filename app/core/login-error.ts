@@ -3,6 +3,7 @@ export type LoginErrorCode =
   | 'login-in-progress'
   | 'invalid-issuer'
   | 'provider-unreachable'
+  | 'provider-invalid'
   | 'port-in-use'
   | 'listener-failed'
   | 'browser-failed'

@@ -168,6 +168,12 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
   }
 }
 
+/** The issuer as shown in messages: origin and path, never credentials or query. */
+function issuerForMessage(issuer: string): string {
+  const url = new URL(issuer);
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
 async function runLogin(options: LoginOptions): Promise<LoginResult> {
   const now = options.now ?? Date.now;
   if (options.signal?.aborted) throw new LoginError('cancelled', 'Sign-in cancelled');
@@ -188,9 +194,19 @@ async function runLogin(options: LoginOptions): Promise<LoginResult> {
     });
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
+    const where = issuerForMessage(options.issuer);
+    // openid-client's protocol errors carry an OAUTH_* code: something answered,
+    // but not an OpenID provider for this issuer (a wrong URL, not the network).
+    if (String((error as { code?: unknown }).code ?? '').startsWith('OAUTH_')) {
+      throw new LoginError(
+        'provider-invalid',
+        `${where} is not an Eka sign-in service (${detail} at ${where}/.well-known/openid-configuration): check the issuer URL`,
+        { cause: error },
+      );
+    }
     throw new LoginError(
       'provider-unreachable',
-      `Could not reach the Eka sign-in service at ${new URL(options.issuer).origin} (${detail}): check your connection and try again`,
+      `Could not reach the Eka sign-in service at ${where} (${detail}): check your connection and try again`,
       { cause: error },
     );
   }

@@ -208,6 +208,30 @@ describe('sign-in refuses attacks and survives faults', () => {
     }
   });
 
+  it('says an issuer URL that answers but is no OpenID provider is wrong, not unreachable', async () => {
+    let opened = false;
+    // The Eka API answers HTTP, but has no OpenID configuration.
+    const run = startLogin(shared.sandbox, {
+      issuer: `${shared.sandbox.apiBaseUrl}/accounts`,
+      openExternal: () => {
+        opened = true;
+      },
+    });
+    try {
+      await expectLoginError(
+        run.outcome,
+        'provider-invalid',
+        new RegExp(
+          `${shared.sandbox.apiBaseUrl}/accounts is not an Eka sign-in service.*check the issuer URL`,
+        ),
+      );
+      expect(opened).toBe(false);
+      expect(await readSessionRecord(run.store)).toBeNull();
+    } finally {
+      await run.cleanup();
+    }
+  });
+
   it('refuses a plain-http issuer that is not on this machine', async () => {
     const run = startLogin(shared.sandbox, { issuer: 'http://accounts.example.com' });
     try {
