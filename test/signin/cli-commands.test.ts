@@ -131,7 +131,7 @@ describe('eka-mcp commands', () => {
     }
   });
 
-  it('doctor checks the keychain, settings, server bundle and issuer', async () => {
+  it('doctor checks the keychain, settings, server bundle, Eka API and issuer', async () => {
     const iso = isolate();
     try {
       writeFileSync(
@@ -141,16 +141,21 @@ describe('eka-mcp commands', () => {
       const ok = await runCli(['doctor'], iso.env);
       expect(ok.stderr).toBe('');
       expect(ok.code).toBe(0);
-      for (const name of ['settings', 'keychain', 'server', 'issuer'])
+      for (const name of ['settings', 'keychain', 'server', 'api', 'issuer'])
         expect(ok.stdout).toContain(`ok   ${name}`);
 
       writeFileSync(
         join(iso.home, 'settings.json'),
-        JSON.stringify({ environment: 'sandbox', issuer: 'http://127.0.0.1:9' }),
+        JSON.stringify({
+          environment: 'sandbox',
+          issuer: 'http://127.0.0.1:9',
+          apiBaseUrl: sandbox.apiBaseUrl,
+        }),
       );
       const down = await runCli(['doctor'], iso.env);
       expect(down.code).toBe(1);
       expect(down.stdout).toContain('FAIL issuer');
+      expect(down.stdout).toContain('ok   api');
       expect(down.stderr.trim()).toBe('eka-mcp: doctor: issuer failed');
     } finally {
       await clearService(iso.service);
