@@ -1,14 +1,4 @@
-const escapes: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => escapes[c] ?? c);
-}
+import { escapeHtml } from '../../server/html';
 
 /** The small page the browser tab shows after the loopback redirect. */
 export function renderLoginPage(outcome: 'success' | 'failure' | 'ignored', detail: string): string {

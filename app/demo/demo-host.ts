@@ -5,6 +5,7 @@
  * channel guarded by a per-run secret. Lets anyone try the whole app in a
  * browser, and is what the end-to-end tests drive.
  */
+
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import { API_KEY_ACCOUNT, CLIENT_SECRET_ACCOUNT } from '../../server/desktop/cli
 import { assertKeychainAvailable, createKeytarSecretStore } from '../../server/desktop/secret-store';
 import { SESSION_ACCOUNT } from '../../server/desktop/session';
 import { createFileSettingsStore } from '../../server/desktop/settings';
+import { escapeHtml } from '../../server/html';
 import { redactText } from '../../server/logging';
 import type { Sandbox, SandboxOptions } from '../../test/sandbox/types';
 import { currentInstall } from '../core/client-configs/install';
@@ -360,10 +362,6 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function messagePage(title: string, body: string): string {

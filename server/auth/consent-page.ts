@@ -5,23 +5,13 @@
  * registered a client cannot ride on an earlier Eka consent.
  */
 
+import { escapeHtml } from '../html';
+
 /** Where the consent form posts. */
 export const CONSENT_PATH = '/oauth/consent';
 
 /** The cookie that ties the consent form to the browser that was shown it. */
 export const CONSENT_COOKIE = 'eka_mcp_consent';
-
-const escapes: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => escapes[c] ?? c);
-}
 
 /** Response headers of the consent page: no framing (clickjacking), no scripts, no caching. */
 export const CONSENT_PAGE_HEADERS: Record<string, string> = {
