@@ -15,7 +15,7 @@ import {
   type Slot,
   slotSchema,
 } from './appointment-records';
-import { dateField, idField } from './fields';
+import { dateField, idField, pageNoField } from './fields';
 import { addDays, daysBetween, istDateOf, todayIst, toIstIso } from './ist-time';
 import { compact, obj, runTool, str, type ToolDeps, toolResult } from './tool-kit';
 import type { ToolRegistry } from './tool-registry';
@@ -343,12 +343,7 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
         end_date: dateField()
           .optional()
           .describe('Last date, YYYY-MM-DD in IST (default start_date); at most 10 days after start_date.'),
-        page_no: z
-          .number()
-          .int()
-          .min(0, 'page_no starts at 0.')
-          .default(0)
-          .describe('Page number, starting at 0.'),
+        page_no: pageNoField(),
       },
       outputSchema: listOutput(),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
@@ -383,12 +378,7 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
         patient_id: idField('patient_id').describe('Eka patient id, from search_patients.'),
         start_date: dateField().optional().describe('First date, YYYY-MM-DD in IST (optional).'),
         end_date: dateField().optional().describe('Last date, YYYY-MM-DD in IST (optional).'),
-        page_no: z
-          .number()
-          .int()
-          .min(0, 'page_no starts at 0.')
-          .default(0)
-          .describe('Page number, starting at 0.'),
+        page_no: pageNoField(),
       },
       outputSchema: listOutput(),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },

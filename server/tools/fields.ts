@@ -45,3 +45,8 @@ export function genderField() {
     .enum(['M', 'F', 'O'], { message: 'Gender must be M (male), F (female) or O (other).' })
     .describe('Gender: M (male), F (female) or O (other).');
 }
+
+/** `page_no` of the paginated tools: a page number starting at 0. */
+export function pageNoField() {
+  return z.number().int().min(0, 'page_no starts at 0.').default(0).describe('Page number, starting at 0.');
+}

@@ -5,7 +5,7 @@
 import { z } from 'zod/v4';
 import { EkaInputError } from '../errors';
 import { appointmentList, appointmentSchema } from './appointment-records';
-import { dateField, genderField, idField, mobileField } from './fields';
+import { dateField, genderField, idField, mobileField, pageNoField } from './fields';
 import { arr, compact, obj, runTool, str, type ToolDeps, toolResult } from './tool-kit';
 import type { ToolRegistry } from './tool-registry';
 
@@ -251,12 +251,7 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
       description:
         "List the practice's patients page by page (minified records). Start with page_no 0; when the result's next_page is set, call again with page_no = next_page to get more. Use search_patients instead when looking for a particular person.",
       inputSchema: {
-        page_no: z
-          .number()
-          .int()
-          .min(0, 'page_no starts at 0.')
-          .default(0)
-          .describe('Page number, starting at 0.'),
+        page_no: pageNoField(),
         page_size: z
           .number()
           .int()
