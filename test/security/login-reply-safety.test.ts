@@ -17,6 +17,7 @@ import { createKeytarSecretStore } from '../../server/desktop/secret-store';
 import { readSessionRecord } from '../../server/desktop/session';
 import { startSandbox } from '../sandbox/index';
 import type { Sandbox } from '../sandbox/types';
+import { startCoreLogin } from '../support/core-login';
 
 let sandbox: Sandbox;
 const lockDir = mkdtempSync(join(tmpdir(), 'eka-login-safety-'));
@@ -49,19 +50,12 @@ async function isListening(url: string): Promise<boolean> {
 describe('sign-in reply safety', () => {
   it('repeats the provider error_description escaped, redacted and short on the page and in the error', async () => {
     const store = createKeytarSecretStore(`Eka MCP Security ${randomUUID()}`);
-    let resolveUrl!: (url: URL) => void;
-    const authorizationUrl = new Promise<URL>((resolve) => {
-      resolveUrl = resolve;
-    });
-    const outcome = login({
+    const { authorizationUrl, outcome } = startCoreLogin({
       issuer: sandbox.issuer,
       clientId: sandbox.clients.desktop.client_id,
       secretStore: store,
       lockDir,
-      openExternal: (url) => resolveUrl(new URL(url)),
-      timeoutMs: 30_000,
     });
-    outcome.catch(() => undefined);
     const url = await authorizationUrl;
     const reply = new URL(url.searchParams.get('redirect_uri') ?? '');
     reply.searchParams.set('state', url.searchParams.get('state') ?? '');
@@ -155,19 +149,12 @@ describe('sign-in listener and other host names', () => {
   it('ignores a request under another Host (DNS rebinding) and still takes the real reply', async () => {
     const { request } = await import('node:http');
     const store = createKeytarSecretStore(`Eka MCP Security ${randomUUID()}`);
-    let resolveUrl!: (url: URL) => void;
-    const authorizationUrl = new Promise<URL>((resolve) => {
-      resolveUrl = resolve;
-    });
-    const outcome = login({
+    const { authorizationUrl, outcome } = startCoreLogin({
       issuer: sandbox.issuer,
       clientId: sandbox.clients.desktop.client_id,
       secretStore: store,
       lockDir,
-      openExternal: (url) => resolveUrl(new URL(url)),
-      timeoutMs: 30_000,
     });
-    outcome.catch(() => undefined);
     const url = await authorizationUrl;
     const reply = new URL(url.searchParams.get('redirect_uri') ?? '');
     const status = await new Promise<number>((resolve, reject) => {

@@ -1,33 +1,27 @@
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { isLoginActive, login } from '../../app/core/login';
+import { isLoginActive, type LoginOptions } from '../../app/core/login';
 import { LoginError } from '../../app/core/login-error';
 import { createKeytarSecretStore } from '../../server/desktop/secret-store';
 import { readSessionRecord } from '../../server/desktop/session';
 import type { Sandbox } from '../sandbox/types';
+import { startCoreLogin } from '../support/core-login';
 import { freePort, listenOnLoopback } from '../support/ports';
 import { signInOnSandbox } from '../support/sandbox-login';
 import { isListening, isolate, useSandboxAndBrowser } from './helpers';
 import { clearService } from './keychain';
 
 /** Starts a core login whose "browser" is the test; resolves the authorization URL. */
-function startLogin(sandbox: Sandbox, extra: Partial<Parameters<typeof login>[0]> = {}) {
+function startLogin(sandbox: Sandbox, extra: Partial<LoginOptions> = {}) {
   const iso = isolate();
   const store = createKeytarSecretStore(iso.service);
-  let resolveUrl!: (url: URL) => void;
-  const authorizationUrl = new Promise<URL>((resolve) => {
-    resolveUrl = resolve;
-  });
-  const outcome = login({
+  const { authorizationUrl, outcome } = startCoreLogin({
     issuer: sandbox.issuer,
     clientId: sandbox.clients.desktop.client_id,
     secretStore: store,
     lockDir: iso.home,
-    openExternal: (url) => resolveUrl(new URL(url)),
-    timeoutMs: 30_000,
     ...extra,
   });
-  outcome.catch(() => undefined);
   return {
     iso,
     store,
