@@ -7,9 +7,19 @@
  */
 import { EkaApiError, EkaAuthError } from '../errors';
 import type { Logger } from '../logging';
+import {
+  type CallInput,
+  type CallOutput,
+  ContractViolation,
+  checkPart,
+  type EkaEndpoint,
+  fillPath,
+  type HttpMethod,
+  isIdempotent,
+} from './api/endpoint';
 import type { TokenSource } from './token-source';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type { HttpMethod } from './api/endpoint';
 
 export interface EkaRequest {
   method: HttpMethod;
@@ -130,6 +140,48 @@ export class EkaClient {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
     return url.toString();
+  }
+
+  /**
+   * Calls one described Eka endpoint: checks the path parameters, query and
+   * body against the description (a mismatch is a `ContractViolation`, never
+   * sent), then parses the reply with the description's response schema.
+   */
+  async call<E extends EkaEndpoint>(endpoint: E, input: CallInput<E>): Promise<CallOutput<E>> {
+    const params = checkPart(endpoint, 'params', endpoint.params, input.params) as
+      | Record<string, unknown>
+      | undefined;
+    const query = checkPart(endpoint, 'query', endpoint.query, input.query) as EkaRequest['query'];
+    const body = checkPart(endpoint, 'body', endpoint.body, input.body);
+    const { text } = await this.#send({
+      method: endpoint.method,
+      path: fillPath(endpoint, params),
+      query,
+      body,
+      idempotent: isIdempotent(endpoint),
+      notFoundMessage: input.notFoundMessage,
+      signal: input.signal,
+    });
+    if (!endpoint.response) return undefined as CallOutput<E>;
+    let json: unknown;
+    try {
+      json = text.trim() ? JSON.parse(text) : {};
+    } catch (error) {
+      throw new EkaApiError(
+        'malformed_response',
+        'Eka sent a reply that could not be read: try again in a moment, and contact Eka support if it keeps happening.',
+        { cause: error },
+      );
+    }
+    const parsed = endpoint.response.safeParse(json);
+    if (!parsed.success) {
+      throw new EkaApiError(
+        'malformed_response',
+        'Eka sent a reply in a shape Eka MCP does not know: try again, and report it if it keeps happening.',
+        { cause: new ContractViolation(endpoint.id, 'response', parsed.error.message.slice(0, 500)) },
+      );
+    }
+    return parsed.data as CallOutput<E>;
   }
 
   /** Sends a request and returns the parsed JSON body (`{}` for an empty 2xx). */

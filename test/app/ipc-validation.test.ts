@@ -49,7 +49,7 @@ describe('IPC validation', () => {
   });
 
   it.each([
-    ['an unknown client', 'connectClient', { client: 'notepad' }, /client: Invalid enum value/],
+    ['an unknown client', 'connectClient', { client: 'notepad' }, /client: Invalid option/],
     ['a missing argument', 'disconnectClient', undefined, /Invalid input for disconnectClient/],
     ['an extra field', 'connectClient', { client: 'claude', command: 'rm -rf /' }, /Unrecognized key/],
     ['input where none is taken', 'signOut', { now: true }, /Invalid input for signOut/],
@@ -63,7 +63,7 @@ describe('IPC validation', () => {
       'a wrong mode',
       'saveSettings',
       { mode: 'admin', environment: 'production', launchAtLogin: false },
-      /mode: Invalid enum value/,
+      /mode: Invalid option/,
     ],
     ['an empty client id', 'saveCredentials', { clientId: '  ' }, /clientId: Enter the client id/],
     ['a non-URL', 'openExternal', { url: 'javascript:alert(1)' }, /url/],

@@ -76,7 +76,7 @@ describe('eka-mcp commands', () => {
       writeFileSync(file, '{"mode": "magic"}');
       const invalid = await runCli(['status'], iso.env);
       expect(invalid.code).toBe(1);
-      expect(invalid.stderr).toMatch(/mode: Invalid enum value/);
+      expect(invalid.stderr).toMatch(/mode: Invalid option/);
     } finally {
       iso.cleanup();
     }
