@@ -30,9 +30,31 @@ export interface ToolConfig<I extends z.ZodRawShape = z.ZodRawShape> {
   annotations: ToolAnnotations;
 }
 
+/** What a form elicitation asks for: a flat object of primitive fields (MCP `requestedSchema`). */
+export interface ElicitFormSchema {
+  type: 'object';
+  properties: Record<string, Record<string, unknown>>;
+  required?: string[];
+}
+
+/** The clinician's answer to an elicitation, as the client reports it. */
+export interface ElicitAnswer {
+  action: 'accept' | 'decline' | 'cancel';
+  content?: Record<string, unknown>;
+}
+
+/** What a tool handler gets besides its arguments: the call's context, from the transport. */
 export interface ToolExtra {
   /** Aborted when the client cancels the call or disconnects. */
   signal: AbortSignal;
+  /** The calling client's name and version from the MCP handshake, when it sent them. */
+  client?: { name: string; version?: string };
+  /** Sends a progress notification when the client asked for progress on this call (else does nothing). */
+  progress(progress: number, total?: number, message?: string): Promise<void>;
+  /** Asks the clinician through the client (form-mode elicitation); absent when the client cannot. */
+  elicitForm?: (message: string, schema: ElicitFormSchema) => Promise<ElicitAnswer>;
+  /** Asks the client to show a link (URL-mode elicitation); absent when the client cannot. */
+  elicitUrl?: (message: string, url: string, elicitationId: string) => Promise<ElicitAnswer>;
 }
 
 type Handler = (args: unknown, extra: ToolExtra) => Promise<CallToolResult>;
@@ -98,6 +120,46 @@ function issuesText(error: z.ZodError): string {
     .join('\n');
 }
 
+type LowServer = McpServer['server'];
+type CallRequest = z.infer<typeof CallToolRequestSchema>;
+type RequestExtra = Parameters<Parameters<LowServer['setRequestHandler']>[1]>[1];
+
+/** Builds a handler's `ToolExtra` from the SDK's request context and the client's declared capabilities. */
+function toolExtra(low: LowServer, request: CallRequest, extra: RequestExtra): ToolExtra {
+  const info = low.getClientVersion();
+  const elicitation = low.getClientCapabilities()?.elicitation as { form?: object; url?: object } | undefined;
+  // A client that declares `elicitation: {}` supports form mode only (MCP 2025-11-25).
+  const canForm =
+    elicitation !== undefined && (elicitation.form !== undefined || elicitation.url === undefined);
+  const canUrl = elicitation?.url !== undefined;
+  const progressToken = request.params._meta?.progressToken;
+  return {
+    signal: extra.signal,
+    client: info ? { name: info.name, version: info.version } : undefined,
+    async progress(progress, total, message) {
+      if (progressToken === undefined) return;
+      await extra.sendNotification({
+        method: 'notifications/progress',
+        params: { progressToken, progress, total, message },
+      });
+    },
+    elicitForm: canForm
+      ? async (message, schema) =>
+          (await low.elicitInput(
+            { mode: 'form', message, requestedSchema: schema as never },
+            { signal: extra.signal },
+          )) as ElicitAnswer
+      : undefined,
+    elicitUrl: canUrl
+      ? async (message, url, elicitationId) =>
+          (await low.elicitInput(
+            { mode: 'url', message, url, elicitationId },
+            { signal: extra.signal },
+          )) as ElicitAnswer
+      : undefined,
+  };
+}
+
 /** The tools of one server: families define them here, then `install()` serves them on an McpServer. */
 export class ToolRegistry {
   readonly #entries = new Map<string, Entry>();
@@ -146,7 +208,7 @@ export class ToolRegistry {
           ],
         };
       }
-      const result = await entry.handler(parsed.data, { signal: extra.signal });
+      const result = await entry.handler(parsed.data, toolExtra(low, request, extra));
       if (!result.isError) {
         const checked = output.safeParse(result.structuredContent);
         if (!checked.success) {
