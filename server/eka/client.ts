@@ -50,6 +50,7 @@ export interface EkaClientOptions {
 interface Attempt {
   response: Response;
   text: string;
+  bytes: Buffer;
 }
 
 const RETRYABLE_STATUS = new Set([429, 502, 503]);
@@ -133,7 +134,7 @@ export class EkaClient {
     this.#base = options.baseUrl.replace(/\/+$/, '');
   }
 
-  /** The full URL for a path and query (exported for tools that link to Eka). */
+  /** The full URL for a path and query. */
   url(path: string, query?: EkaRequest['query']): string {
     const url = new URL(`${this.#base}${path}`);
     for (const [key, value] of Object.entries(query ?? {})) {
@@ -143,25 +144,31 @@ export class EkaClient {
   }
 
   /**
-   * Calls one described Eka endpoint: checks the path parameters, query and
-   * body against the description (a mismatch is a `ContractViolation`, never
-   * sent), then parses the reply with the description's response schema.
+   * Calls one described Eka endpoint: checks the path parameters, query,
+   * per-call headers and body against the description (a mismatch is a
+   * `ContractViolation`, never sent), then parses the reply with the
+   * description's response schema (or returns the bytes of a binary reply).
    */
   async call<E extends EkaEndpoint>(endpoint: E, input: CallInput<E>): Promise<CallOutput<E>> {
     const params = checkPart(endpoint, 'params', endpoint.params, input.params) as
       | Record<string, unknown>
       | undefined;
     const query = checkPart(endpoint, 'query', endpoint.query, input.query) as EkaRequest['query'];
+    const headers = checkPart(endpoint, 'headers', endpoint.callHeaders, input.headers) as
+      | Record<string, string>
+      | undefined;
     const body = checkPart(endpoint, 'body', endpoint.body, input.body);
-    const { text } = await this.#send({
+    const { text, bytes } = await this.#send({
       method: endpoint.method,
       path: fillPath(endpoint, params),
       query,
       body,
+      headers: { ...headers, ...(endpoint.binary ? { accept: endpoint.binary.contentType } : {}) },
       idempotent: isIdempotent(endpoint),
       notFoundMessage: input.notFoundMessage,
       signal: input.signal,
     });
+    if (endpoint.binary) return new Uint8Array(bytes) as CallOutput<E>;
     if (!endpoint.response) return undefined as CallOutput<E>;
     let json: unknown;
     try {
@@ -182,21 +189,6 @@ export class EkaClient {
       );
     }
     return parsed.data as CallOutput<E>;
-  }
-
-  /** Sends a request and returns the parsed JSON body (`{}` for an empty 2xx). */
-  async request<T = unknown>(req: EkaRequest): Promise<T> {
-    const { text } = await this.#send(req);
-    if (!text.trim()) return {} as T;
-    try {
-      return JSON.parse(text) as T;
-    } catch (error) {
-      throw new EkaApiError(
-        'malformed_response',
-        'Eka sent a reply that could not be read: try again in a moment, and contact Eka support if it keeps happening.',
-        { cause: error },
-      );
-    }
   }
 
   async #send(req: EkaRequest): Promise<Attempt> {
@@ -290,8 +282,8 @@ export class EkaClient {
         body,
         signal: controller.signal,
       });
-      const text = await response.text();
-      return { response, text };
+      const bytes = Buffer.from(await response.arrayBuffer());
+      return { response, text: bytes.toString('utf8'), bytes };
     } catch (error) {
       if (timedOut) {
         throw new EkaApiError(

@@ -1,41 +1,101 @@
 /**
  * ABHA tools (Ayushman Bharat Health Account, India's health id): log a
  * patient in to their ABHA with a one-time password sent to their mobile,
- * then pick one of their ABHA addresses.
+ * pick one of their ABHA addresses when they have several, and return the
+ * ABHA card as an image once the login is complete.
  */
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod/v4';
+import { type AbhaLoginReply, abhaCard, abhaLoginInit, abhaLoginPhr, abhaLoginVerify } from '../eka/api/abha';
 import { EkaApiError } from '../errors';
 import { mobileField } from './fields';
-import { arr, compact, obj, runTool, str, type ToolDeps, toolResult } from './tool-kit';
+import { compact, runTool, type ToolDeps, toolResult } from './tool-kit';
 import type { ToolRegistry } from './tool-registry';
 
-const txnField = () =>
+const txnField = (from: string) =>
   z
     .string()
     .trim()
-    .min(1, 'txn_id is required: use the txn_id that abha_send_otp returned.')
-    .max(200, 'txn_id is too long: use the txn_id that abha_send_otp returned.')
-    .describe('Transaction id returned by abha_send_otp.');
+    .min(1, `txn_id is required: use the txn_id that ${from} returned.`)
+    .max(200, `txn_id is too long: use the txn_id that ${from} returned.`)
+    .describe(`Transaction id returned by ${from} (each step returns a new one).`);
 
 const profileSchema = () =>
   z.object({
-    phr_address: z.string().describe('ABHA address, e.g. name@abdm.'),
+    abha_address: z.string().describe('ABHA address, e.g. name@abdm.'),
     name: z.string().optional(),
-    abha_number: z.string().optional(),
+    kyc_verified: z.boolean().optional(),
   });
 
-function toProfile(raw: unknown) {
-  const r = obj(raw);
+const loginOutput = () => ({
+  status: z.string().describe('abha_end (logged in), abha_select (choose an address) or abha_create.'),
+  txn_id: z.string().optional().describe('The transaction id for the next step.'),
+  profiles: z.array(profileSchema()),
+  abha_address: z.string().optional(),
+  abha_number: z.string().optional(),
+  name: z.string().optional(),
+  patient_id: z.string().optional().describe('The linked Eka user id (oid), when the login completed.'),
+  card: z
+    .enum(['attached', 'unavailable'])
+    .optional()
+    .describe('Whether the ABHA card image is attached to this result.'),
+});
+
+/** Maps a login reply (verify or phr) to the tools' fields, in one place. */
+function toLogin(reply: AbhaLoginReply) {
+  const profiles = (reply.abha_profiles ?? []).map((p) =>
+    compact({
+      abha_address: p.abha_address,
+      name: p.name,
+      kyc_verified:
+        typeof p.kyc_verified === 'boolean'
+          ? p.kyc_verified
+          : p.kyc_verified === undefined
+            ? undefined
+            : p.kyc_verified === 'true',
+    }),
+  );
+  const profile = reply.profile;
+  const name =
+    profile?.full_name || [profile?.first_name, profile?.last_name].filter(Boolean).join(' ') || undefined;
   return compact({
-    phr_address: str(r.phr_address ?? r.abha_address ?? r.phrAddress) ?? '',
-    name: str(r.name ?? r.full_name ?? [r.first_name, r.last_name].filter(Boolean).join(' ')) || undefined,
-    abha_number: str(r.abha_number ?? r.abhaNumber),
+    status: reply.skip_state ?? 'unknown',
+    txn_id: reply.txn_id,
+    profiles,
+    abha_address: profile?.abha_address,
+    abha_number: profile?.abha_number ?? undefined,
+    name,
+    patient_id: reply.eka?.oid ?? undefined,
   });
 }
 
 /** Registers abha_send_otp, abha_verify_otp and abha_select_profile. */
 export function registerAbhaTools(tools: ToolRegistry, deps: ToolDeps): void {
   const { client } = deps;
+
+  /** The login result, with the ABHA card as a PNG image block when the login is complete. */
+  async function finish(login: ReturnType<typeof toLogin>, text: string, signal: AbortSignal) {
+    if (login.status !== 'abha_end' || !login.patient_id) return toolResult(login, text);
+    let png: Uint8Array | undefined;
+    try {
+      png = await client.call(abhaCard, {
+        query: { oid: login.patient_id },
+        headers: { 'x-pt-id': login.patient_id },
+        signal,
+      });
+    } catch (error) {
+      deps.logger.warn('ABHA card not fetched', { error });
+    }
+    if (!png) {
+      return toolResult({ ...login, card: 'unavailable' }, `${text} The ABHA card could not be fetched.`);
+    }
+    const result: CallToolResult = toolResult(
+      { ...login, card: 'attached' },
+      `${text} The ABHA card is attached.`,
+    );
+    result.content.push({ type: 'image', data: Buffer.from(png).toString('base64'), mimeType: 'image/png' });
+    return result;
+  }
 
   tools.define(
     'abha_send_otp',
@@ -45,7 +105,7 @@ export function registerAbhaTools(tools: ToolRegistry, deps: ToolDeps): void {
         "Start an ABHA login for a patient: ABDM sends a one-time password (OTP) by SMS to the patient's mobile number. Ask the patient for the OTP, then call abha_verify_otp with it and the txn_id returned here. Each call sends a new SMS.",
       inputSchema: {
         mobile: mobileField().describe(
-          "Patient's mobile number linked to ABHA, +91 followed by 10 digits, e.g. +919876543210.",
+          "Patient's mobile number linked to ABHA: 10 digits, with or without +91 or 91, e.g. 9876543210.",
         ),
       },
       outputSchema: { txn_id: z.string(), message: z.string() },
@@ -58,24 +118,18 @@ export function registerAbhaTools(tools: ToolRegistry, deps: ToolDeps): void {
     }),
     async ({ mobile }, extra) =>
       runTool('abha_send_otp', deps, async () => {
-        const raw = obj(
-          await client.request({
-            method: 'POST',
-            path: '/abdm/na/v1/profile/login/init',
-            body: { method: 'mobile', identifier: mobile },
-            signal: extra.signal,
-          }),
-        );
-        const txnId = str(raw.txn_id ?? obj(raw.data).txn_id);
-        if (!txnId) {
+        const reply = await client.call(abhaLoginInit, {
+          body: { method: 'mobile', identifier: mobile },
+          signal: extra.signal,
+        });
+        if (!reply.txn_id) {
           throw new EkaApiError(
             'malformed_response',
             'ABHA did not return a transaction id: try abha_send_otp again.',
           );
         }
-        const message =
-          'OTP sent to the mobile number. Ask the patient for it and call abha_verify_otp with this txn_id.';
-        return toolResult({ txn_id: txnId, message }, `${message} txn_id: ${txnId}`);
+        const message = `OTP sent${reply.hint ? ` (${reply.hint})` : ''}. Ask the patient for it and call abha_verify_otp with this txn_id.`;
+        return toolResult({ txn_id: reply.txn_id, message }, `${message} txn_id: ${reply.txn_id}`);
       }),
   );
 
@@ -84,21 +138,16 @@ export function registerAbhaTools(tools: ToolRegistry, deps: ToolDeps): void {
     () => ({
       title: 'Verify ABHA login OTP',
       description:
-        'Finish the OTP step of an ABHA login. The result says what to do next: "abha_end" means the login is complete (patient_id is the linked Eka patient when there is one); "abha_select" means the patient has several ABHA addresses: ask which one and call abha_select_profile with it; "abha_create" means no ABHA exists for this number yet.',
+        'Finish the OTP step of an ABHA login. The result says what to do next: "abha_end" means the login is complete (patient_id is the linked Eka user, and the ABHA card image is attached); "abha_select" means the patient has several ABHA addresses: show them (name, address, KYC), ask which one and call abha_select_profile with it and the NEW txn_id returned here; "abha_create" means no ABHA exists for this number yet.',
       inputSchema: {
-        txn_id: txnField(),
+        txn_id: txnField('abha_send_otp'),
         otp: z
           .string()
           .trim()
           .regex(/^\d{6}$/, 'otp must be the 6-digit code the patient received by SMS.')
           .describe('The 6-digit OTP the patient received by SMS.'),
       },
-      outputSchema: {
-        status: z.string().describe('abha_end, abha_select or abha_create.'),
-        profiles: z.array(profileSchema()),
-        patient_id: z.string().optional().describe('Linked Eka patient id, when the login completed.'),
-        txn_id: z.string(),
-      },
+      outputSchema: loginOutput(),
       annotations: {
         readOnlyHint: false,
         destructiveHint: false,
@@ -108,28 +157,25 @@ export function registerAbhaTools(tools: ToolRegistry, deps: ToolDeps): void {
     }),
     async ({ txn_id, otp }, extra) =>
       runTool('abha_verify_otp', deps, async () => {
-        const raw = obj(
-          await client.request({
-            method: 'POST',
-            path: '/abdm/na/v1/profile/login/verify',
-            body: { otp, txn_id },
-            signal: extra.signal,
-          }),
+        const login = toLogin(
+          await client.call(abhaLoginVerify, { body: { otp, txn_id }, signal: extra.signal }),
         );
-        const status = str(raw.skip_state) ?? 'unknown';
-        const profiles = arr(raw.profiles)
-          .map(toProfile)
-          .filter((p) => p.phr_address);
-        const patientId = str(obj(raw.eka).oid);
-        const next =
-          status === 'abha_select'
-            ? `The patient has ${profiles.length} ABHA address(es): ${profiles.map((p) => p.phr_address).join(', ')}. Ask which one to use and call abha_select_profile with it and txn_id ${txn_id}.`
-            : status === 'abha_create'
+        const text =
+          login.status === 'abha_select'
+            ? `The patient has ${login.profiles.length} ABHA address(es):\n${login.profiles
+                .map(
+                  (p) =>
+                    `- ${p.abha_address}${p.name ? `, ${p.name}` : ''}${p.kyc_verified ? ', KYC verified' : ''}`,
+                )
+                .join(
+                  '\n',
+                )}\nAsk which one to use and call abha_select_profile with it and txn_id ${login.txn_id ?? txn_id}.`
+            : login.status === 'abha_create'
               ? 'No ABHA exists for this mobile number yet; the patient needs to create one first.'
-              : status === 'abha_end'
-                ? `ABHA login complete${patientId ? `; linked Eka patient_id ${patientId}` : ''}.`
-                : `ABHA answered with state "${status}".`;
-        return toolResult(compact({ status, profiles, patient_id: patientId, txn_id }), next);
+              : login.status === 'abha_end'
+                ? `ABHA login complete${login.abha_address ? ` as ${login.abha_address}` : ''}${login.patient_id ? `; linked Eka patient_id ${login.patient_id}` : ''}.`
+                : `ABHA answered with state "${login.status}".`;
+        return finish(login, text, extra.signal);
       }),
   );
 
@@ -138,9 +184,9 @@ export function registerAbhaTools(tools: ToolRegistry, deps: ToolDeps): void {
     () => ({
       title: 'Choose an ABHA address',
       description:
-        'Complete an ABHA login by choosing one of the ABHA addresses (phr_address) that abha_verify_otp listed. Returns the ABHA profile and the linked Eka patient id when there is one.',
+        'Complete an ABHA login by choosing one of the ABHA addresses that abha_verify_otp listed, with the txn_id abha_verify_otp returned. Returns the ABHA profile, the linked Eka patient id and the ABHA card image.',
       inputSchema: {
-        txn_id: txnField(),
+        txn_id: txnField('abha_verify_otp'),
         phr_address: z
           .string()
           .trim()
@@ -150,38 +196,24 @@ export function registerAbhaTools(tools: ToolRegistry, deps: ToolDeps): void {
           )
           .describe('The chosen ABHA address, e.g. name@abdm, from abha_verify_otp.'),
       },
-      outputSchema: {
-        phr_address: z.string(),
-        name: z.string().optional(),
-        abha_number: z.string().optional(),
-        patient_id: z.string().optional(),
-        profile: z.record(z.string(), z.unknown()),
+      outputSchema: loginOutput(),
+      annotations: {
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: false,
+        openWorldHint: true,
       },
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     }),
     async ({ txn_id, phr_address }, extra) =>
       runTool('abha_select_profile', deps, async () => {
-        const raw = obj(
-          await client.request({
-            method: 'POST',
-            path: '/abdm/na/v1/profile/login/phr',
-            body: { phr_address, txn_id },
-            idempotent: true,
-            signal: extra.signal,
-          }),
+        const login = toLogin(
+          await client.call(abhaLoginPhr, { body: { phr_address, txn_id }, signal: extra.signal }),
         );
-        const profile = obj(raw.profile ?? raw.data ?? raw);
-        const summary = toProfile({ phr_address, ...profile });
-        const patientId = str(obj(raw.eka).oid ?? obj(profile.eka).oid);
-        return toolResult(
-          compact({
-            ...summary,
-            phr_address: summary.phr_address || phr_address,
-            patient_id: patientId,
-            profile,
-          }),
-          `ABHA login complete with ${phr_address}${patientId ? `; linked Eka patient_id ${patientId}` : ''}.`,
-        );
+        const text =
+          login.status === 'abha_end'
+            ? `ABHA login complete with ${login.abha_address ?? phr_address}${login.patient_id ? `; linked Eka patient_id ${login.patient_id}` : ''}.`
+            : `ABHA answered with state "${login.status}".`;
+        return finish(login, text, extra.signal);
       }),
   );
 }

@@ -1,12 +1,15 @@
 /**
- * Reading Eka's appointment and slot records into the tools' shapes: epoch
- * seconds plus the same instant as IST ISO text, so the model never has to
- * convert time zones itself.
+ * Reading Eka's appointment and slot records into the tools' shapes, in one
+ * place: epoch seconds plus the same instant as IST ISO text (so the model
+ * never converts time zones), status codes with their meaning, and the fee
+ * of a slot from its service (`data.services[conf_id].price`).
  */
 import { z } from 'zod/v4';
+import { APPOINTMENT_STATUS, type AppointmentRecord, appointmentSlots } from '../eka/api/appointments';
+import type { CallOutput } from '../eka/api/endpoint';
 import type { EkaClient } from '../eka/client';
 import { addDays, daysBetween, istDateOf, toEpochSeconds, toIstIso } from './ist-time';
-import { arr, compact, obj, str } from './tool-kit';
+import { compact } from './tool-kit';
 
 export const appointmentSchema = () =>
   z.object({
@@ -14,12 +17,14 @@ export const appointmentSchema = () =>
     patient_id: z.string().optional(),
     doctor_id: z.string().optional(),
     clinic_id: z.string().optional(),
-    status: z.string().optional(),
-    mode: z.string().optional(),
+    status: z.string().optional().describe("Eka's status code: BK booked, CM completed, CN cancelled, ..."),
+    status_text: z.string().optional().describe('What the status code means.'),
+    mode: z.string().optional().describe('in_clinic or tele.'),
     start_time: z.number().int().optional().describe('Start, epoch seconds.'),
     end_time: z.number().int().optional().describe('End, epoch seconds.'),
     start: z.string().optional().describe('Start in IST, ISO 8601 with +05:30.'),
     end: z.string().optional().describe('End in IST, ISO 8601 with +05:30.'),
+    notes: z.string().optional(),
   });
 export type Appointment = z.infer<ReturnType<typeof appointmentSchema>>;
 
@@ -35,63 +40,51 @@ export const slotSchema = () =>
     date: z.string().describe('IST date, YYYY-MM-DD.'),
     available: z.boolean(),
     service_name: z.string().optional(),
-    fee: z.number().optional(),
+    fee: z.number().optional().describe("The service's price (INR unless currency says otherwise)."),
+    currency: z.string().optional(),
   });
 export type Slot = z.infer<ReturnType<typeof slotSchema>>;
 
 /** Maps one Eka appointment record. */
-export function toAppointment(raw: unknown): Appointment {
-  const r = obj(raw);
-  const details = obj(r.appointment_details);
-  const start = toEpochSeconds(r.start_time ?? details.start_time);
-  const end = toEpochSeconds(r.end_time ?? details.end_time);
+export function toAppointment(r: AppointmentRecord): Appointment {
   return compact({
-    appointment_id: str(r.appointment_id ?? r.id) ?? '',
-    patient_id: str(r.patient_id),
-    doctor_id: str(r.doctor_id),
-    clinic_id: str(r.clinic_id),
-    status: str(r.status),
-    mode: str(r.mode ?? details.mode),
-    start_time: start,
-    end_time: end,
-    start: start !== undefined ? toIstIso(start) : undefined,
-    end: end !== undefined ? toIstIso(end) : undefined,
+    appointment_id: r.appointment_id,
+    patient_id: r.patient_id,
+    doctor_id: r.doctor_id,
+    clinic_id: r.clinic_id,
+    status: r.status,
+    status_text: r.status ? APPOINTMENT_STATUS[r.status] : undefined,
+    mode: r.mode,
+    start_time: r.start_time,
+    end_time: r.end_time,
+    start: r.start_time !== undefined ? toIstIso(r.start_time) : undefined,
+    end: r.end_time !== undefined ? toIstIso(r.end_time) : undefined,
+    notes: r.notes,
   });
-}
-
-/** Appointment records from a /dr/v1/appointment reply. */
-export function appointmentList(raw: unknown): Appointment[] {
-  const r = obj(raw);
-  const data = r.data;
-  const items = Array.isArray(raw)
-    ? raw
-    : Array.isArray(data)
-      ? data
-      : arr(r.appointments ?? obj(data).appointments);
-  return items.map(toAppointment).filter((a) => a.appointment_id);
 }
 
 /** A one-line description of an appointment for the readable text. */
 export function describeAppointment(a: Appointment): string {
   const bits = [`${a.appointment_id}`];
   if (a.start) bits.push(a.start);
-  if (a.status) bits.push(a.status);
+  if (a.status) bits.push(a.status_text ? `${a.status} (${a.status_text})` : a.status);
   if (a.mode) bits.push(a.mode);
   if (a.patient_id) bits.push(`patient ${a.patient_id}`);
   if (a.doctor_id) bits.push(`doctor ${a.doctor_id}`);
   return bits.join(', ');
 }
 
-/** Flattens a slot reply ({data: {schedule: {<clinic>: [{service_name, fee, slots}]}}}) into slots sorted by start. */
-export function slotsFromSchedule(raw: unknown, clinicId: string): Slot[] {
-  const schedule = obj(obj(obj(raw).data).schedule ?? obj(raw).schedule);
-  const services = clinicId in schedule ? arr(schedule[clinicId]) : Object.values(schedule).flatMap(arr);
+/** Flattens a slot reply into slots sorted by start, each with its service's name and price. */
+export function slotsFromSchedule(reply: CallOutput<typeof appointmentSlots>, clinicId: string): Slot[] {
+  const { schedule, services = {} } = reply.data;
+  const groups = schedule[clinicId] ?? Object.values(schedule).flat();
   const slots: Slot[] = [];
-  for (const service of services.map(obj)) {
-    for (const slot of arr(service.slots).map(obj)) {
-      const start = toEpochSeconds(slot.s ?? slot.start ?? slot.start_time);
-      const end = toEpochSeconds(slot.e ?? slot.end ?? slot.end_time);
+  for (const group of groups) {
+    for (const slot of group.slots) {
+      const start = toEpochSeconds(slot.s);
+      const end = toEpochSeconds(slot.e);
       if (start === undefined || end === undefined) continue;
+      const service = slot.conf_id ? services[slot.conf_id] : undefined;
       slots.push(
         compact({
           start_time: start,
@@ -99,9 +92,10 @@ export function slotsFromSchedule(raw: unknown, clinicId: string): Slot[] {
           start: toIstIso(start),
           end: toIstIso(end),
           date: istDateOf(start),
-          available: slot.available === true || slot.available === 'true' || slot.available === 1,
-          service_name: str(service.service_name),
-          fee: typeof service.fee === 'number' ? service.fee : undefined,
+          available: slot.available,
+          service_name: service?.service_name ?? group.service_type,
+          fee: typeof service?.price === 'number' ? service.price : undefined,
+          currency: service?.currency,
         }),
       );
     }
@@ -109,10 +103,10 @@ export function slotsFromSchedule(raw: unknown, clinicId: string): Slot[] {
   return slots.sort((a, b) => a.start_time - b.start_time);
 }
 
-/** Longest span Eka's slot endpoint accepts in one query, in days (inclusive). */
-export const SLOT_QUERY_DAYS = 10;
+/** How many days (inclusive) one slot query asks for; longer ranges are split. */
+export const SLOT_QUERY_DAYS = 7;
 
-/** Fetches slots for an inclusive IST date range, split into queries Eka accepts. */
+/** Fetches slots for an inclusive IST date range, split into queries of at most a week. */
 export async function fetchSlots(
   client: EkaClient,
   query: { doctorId: string; clinicId: string; from: string; to: string; signal?: AbortSignal },
@@ -127,9 +121,8 @@ export async function fetchSlots(
   }
   const replies = await Promise.all(
     chunks.map(([from, to]) =>
-      client.request({
-        method: 'GET',
-        path: `/dr/v1/doctor/${encodeURIComponent(query.doctorId)}/clinic/${encodeURIComponent(query.clinicId)}/appointment/slot`,
+      client.call(appointmentSlots, {
+        params: { doctor_id: query.doctorId, clinic_id: query.clinicId },
         query: { start_date: from, end_date: to },
         notFoundMessage: 'Eka knows no such doctor at that clinic: check the ids with get_business_entities',
         signal: query.signal,

@@ -1,23 +1,35 @@
 /**
  * Appointment tools: free dates and slots of a doctor at a clinic, booking
- * (slot checked first; nearest free alternatives when taken), listing,
- * completing and cancelling appointments.
+ * and rescheduling (slot checked first; nearest free alternatives when
+ * taken), listing, details, completing and cancelling appointments.
  */
 import { z } from 'zod/v4';
+import {
+  APPOINTMENT_STATUS,
+  appointmentDetails,
+  appointmentPageLimit,
+  BOOKING_MODES,
+  bookAppointment,
+  cancelAppointment,
+  completeAppointment,
+  listAppointments,
+  MAX_LISTING_DAYS,
+  rescheduleAppointment,
+} from '../eka/api/appointments';
 import type { EkaClient } from '../eka/client';
 import { EkaInputError } from '../errors';
 import {
   type Appointment,
-  appointmentList,
   appointmentSchema,
   describeAppointment,
   fetchSlots,
   type Slot,
   slotSchema,
+  toAppointment,
 } from './appointment-records';
 import { dateField, idField, pageNoField } from './fields';
 import { addDays, daysBetween, istDateOf, todayIst, toIstIso } from './ist-time';
-import { compact, obj, runTool, str, type ToolDeps, toolResult } from './tool-kit';
+import { compact, runTool, type ToolDeps, toolResult } from './tool-kit';
 import type { ToolRegistry } from './tool-registry';
 
 const doctorIdField = () => idField('doctor_id').describe('Eka doctor id, from get_business_entities.');
@@ -71,15 +83,9 @@ async function nearestFree(
     .sort((a, b) => a.start_time - b.start_time);
 }
 
-function pageInfo(raw: unknown, pageNo: number): { next_page: number | null } {
-  const r = obj(raw);
-  const meta = obj(r.currPageMeta ?? r.page ?? r.pagination);
-  const next = r.next_page ?? r.nextPage ?? meta.nextPage ?? meta.next_page;
-  if (typeof next === 'number') return { next_page: next };
-  if (next === null || next === false) return { next_page: null };
-  const hasMore = r.has_more ?? r.hasMore ?? meta.has_more;
-  if (typeof hasMore === 'boolean') return { next_page: hasMore ? pageNo + 1 : null };
-  return { next_page: null };
+/** Eka's listing has no next-page field: a full page means there may be more. */
+function nextPage(count: number, query: Parameters<typeof appointmentPageLimit>[0], pageNo: number) {
+  return count >= appointmentPageLimit(query) ? pageNo + 1 : null;
 }
 
 function listText(appointments: Appointment[], next: number | null, tool: string): string {
@@ -96,10 +102,13 @@ const listOutput = () => ({
     .number()
     .int()
     .nullable()
-    .describe('Pass as page_no to get more; null when there are no more.'),
+    .describe('Pass as page_no to get more (Eka sent a full page); null when there are no more.'),
 });
 
-/** Registers get_available_dates, get_appointment_slots, book_appointment, show_appointments_basic, get_patient_appointments_basic, complete_appointment and cancel_appointment. */
+/** Eka's `partner_id` query: "0" because the tools pass Eka's own appointment ids. */
+const EKA_IDS = { partner_id: '0' } as const;
+
+/** Registers get_available_dates, get_appointment_slots, book_appointment, reschedule_appointment, show_appointments_basic, get_patient_appointments_basic, get_appointment_details, complete_appointment and cancel_appointment. */
 export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): void {
   const { client } = deps;
 
@@ -204,6 +213,67 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
       }),
   );
 
+  const startTimeField = (what: string) =>
+    z
+      .number()
+      .int(`${what} must be whole epoch seconds, as returned by get_appointment_slots.`)
+      .min(
+        1_000_000_000,
+        `${what} must be epoch seconds (10 digits), e.g. 1767590400; not milliseconds or a date string.`,
+      )
+      .max(9_999_999_999, `${what} must be epoch seconds (10 digits), not milliseconds.`);
+  const endTimeField = () =>
+    z
+      .number()
+      .int()
+      .min(1_000_000_000)
+      .max(9_999_999_999)
+      .optional()
+      .describe("Slot end, epoch seconds (default: the slot's own end).");
+  const notAvailableOutput = () => ({
+    reason_not_booked: z.enum(['slot_taken', 'no_such_slot']).optional(),
+    alternatives: z
+      .array(slotSchema())
+      .optional()
+      .describe('Nearest free slots when the requested one was not available.'),
+  });
+
+  /** Checks that a future slot starts at `start` and is free; else the nearest free alternatives. */
+  async function freeSlot(q: {
+    doctorId: string;
+    clinicId: string;
+    start: number;
+    end?: number;
+    signal: AbortSignal;
+    action: string;
+  }): Promise<{ slot: Slot } | { refused: ReturnType<typeof toolResult> }> {
+    const nowSec = Math.floor(deps.now() / 1000);
+    if (q.start <= nowSec) {
+      throw new EkaInputError(
+        `start_time ${q.start} (${toIstIso(q.start)}) is in the past: pick a future slot from get_appointment_slots.`,
+      );
+    }
+    if (q.end !== undefined && q.end <= q.start)
+      throw new EkaInputError('end_time must be after start_time.');
+    const ids = { doctorId: q.doctorId, clinicId: q.clinicId, signal: q.signal };
+    const date = istDateOf(q.start);
+    const slot = (await fetchSlots(client, { ...ids, from: date, to: date })).find(
+      (s) => s.start_time === q.start,
+    );
+    if (slot?.available) return { slot };
+    const why = slot ? 'slot_taken' : 'no_such_slot';
+    const alternatives = await nearestFree(client, { ...ids, around: q.start, nowSec });
+    const what =
+      why === 'slot_taken'
+        ? `The slot at ${toIstIso(q.start)} is already taken; nothing was ${q.action}.`
+        : `There is no slot starting at ${toIstIso(q.start)} for this doctor and clinic; nothing was ${q.action}.`;
+    const offer =
+      alternatives.length === 0
+        ? ` No free slots in the next ${ALTERNATIVE_DAYS} days; try get_available_dates for later dates.`
+        : ` Nearest free slots:\n${alternatives.map((s) => `- ${s.date} ${slotLine(s)}`).join('\n')}\nAsk the clinician which one to take.`;
+    return { refused: toolResult({ reason_not_booked: why, alternatives }, what + offer) };
+  }
+
   tools.define(
     'book_appointment',
     () => ({
@@ -214,27 +284,20 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
         patient_id: idField('patient_id').describe('Eka patient id, from search_patients.'),
         doctor_id: doctorIdField(),
         clinic_id: clinicIdField(),
-        start_time: z
-          .number()
-          .int('start_time must be whole epoch seconds, as returned by get_appointment_slots.')
-          .min(
-            1_000_000_000,
-            'start_time must be epoch seconds (10 digits), e.g. 1767590400; not milliseconds or a date string.',
-          )
-          .max(9_999_999_999, 'start_time must be epoch seconds (10 digits), not milliseconds.')
-          .describe('Slot start, epoch seconds, from get_appointment_slots.'),
-        end_time: z
-          .number()
-          .int()
-          .min(1_000_000_000)
-          .max(9_999_999_999)
-          .optional()
-          .describe("Slot end, epoch seconds (default: the slot's own end)."),
+        start_time: startTimeField('start_time').describe(
+          'Slot start, epoch seconds, from get_appointment_slots.',
+        ),
+        end_time: endTimeField(),
         mode: z
-          .enum(['INCLINIC', 'VIDEO', 'AUDIO'], { message: 'mode must be INCLINIC, VIDEO or AUDIO.' })
+          .enum(BOOKING_MODES, { message: `mode must be ${BOOKING_MODES.join(', ')}.` })
           .default('INCLINIC')
-          .describe('INCLINIC (default), VIDEO or AUDIO consultation.'),
-        reason: z.string().trim().max(500).optional().describe('Reason for the visit (optional).'),
+          .describe('INCLINIC (default), PHONE or VIDEO consultation.'),
+        notes: z
+          .string()
+          .trim()
+          .max(2000)
+          .optional()
+          .describe('Notes saved with the appointment, e.g. the reason for the visit (optional).'),
       },
       outputSchema: {
         booked: z.boolean(),
@@ -242,11 +305,7 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
         start_time: z.number().int().optional(),
         end_time: z.number().int().optional(),
         start: z.string().optional().describe('IST ISO 8601.'),
-        reason_not_booked: z.enum(['slot_taken', 'no_such_slot']).optional(),
-        alternatives: z
-          .array(slotSchema())
-          .optional()
-          .describe('Nearest free slots when the requested one was not available.'),
+        ...notAvailableOutput(),
       },
       annotations: {
         readOnlyHint: false,
@@ -257,65 +316,42 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
     }),
     async (args, extra) =>
       runTool('book_appointment', deps, async () => {
-        const nowSec = Math.floor(deps.now() / 1000);
-        if (args.start_time <= nowSec) {
-          throw new EkaInputError(
-            `start_time ${args.start_time} (${toIstIso(args.start_time)}) is in the past: pick a future slot from get_appointment_slots.`,
-          );
+        const checked = await freeSlot({
+          doctorId: args.doctor_id,
+          clinicId: args.clinic_id,
+          start: args.start_time,
+          end: args.end_time,
+          signal: extra.signal,
+          action: 'booked',
+        });
+        if ('refused' in checked) {
+          return {
+            ...checked.refused,
+            structuredContent: { booked: false, ...checked.refused.structuredContent },
+          };
         }
-        if (args.end_time !== undefined && args.end_time <= args.start_time) {
-          throw new EkaInputError('end_time must be after start_time.');
-        }
-        const ids = { doctorId: args.doctor_id, clinicId: args.clinic_id, signal: extra.signal };
-        const date = istDateOf(args.start_time);
-        const daySlots = await fetchSlots(client, { ...ids, from: date, to: date });
-        const slot = daySlots.find((s) => s.start_time === args.start_time);
-
-        const notBooked = async (why: 'slot_taken' | 'no_such_slot') => {
-          const alternatives = await nearestFree(client, { ...ids, around: args.start_time, nowSec });
-          const what =
-            why === 'slot_taken'
-              ? `The slot at ${toIstIso(args.start_time)} is already taken; nothing was booked.`
-              : `There is no slot starting at ${toIstIso(args.start_time)} for this doctor and clinic; nothing was booked.`;
-          const offer =
-            alternatives.length === 0
-              ? ` No free slots in the next ${ALTERNATIVE_DAYS} days; try get_available_dates for later dates.`
-              : ` Nearest free slots:\n${alternatives.map((s) => `- ${s.date} ${slotLine(s)}`).join('\n')}\nAsk the clinician which one to book.`;
-          return toolResult({ booked: false, reason_not_booked: why, alternatives }, what + offer);
-        };
-
-        if (!slot) return notBooked('no_such_slot');
-        if (!slot.available) return notBooked('slot_taken');
-        const endTime = args.end_time ?? slot.end_time;
-        let raw: unknown;
+        const endTime = args.end_time ?? checked.slot.end_time;
+        let appointmentId: string;
         try {
-          raw = await client.request({
-            method: 'POST',
-            path: '/dr/v1/appointment',
-            body: {
+          ({ appointment_id: appointmentId } = await client.call(bookAppointment, {
+            body: compact({
               clinic_id: args.clinic_id,
               doctor_id: args.doctor_id,
               patient_id: args.patient_id,
-              appointment_details: compact({
-                start_time: args.start_time,
-                end_time: endTime,
-                mode: args.mode,
-                reason: args.reason,
-              }),
-            },
+              appointment_details: { start_time: args.start_time, end_time: endTime, mode: args.mode },
+              notes: args.notes,
+            }),
             notFoundMessage: 'Eka does not know that patient, doctor or clinic: check the ids',
             signal: extra.signal,
-          });
+          }));
         } catch (error) {
-          if ((error as { code?: string }).code === 'conflict') return notBooked('slot_taken');
+          if ((error as { code?: string }).code === 'conflict') {
+            return toolResult(
+              { booked: false, reason_not_booked: 'slot_taken', alternatives: [] },
+              'The slot was taken just now; nothing was booked. Fetch the slots again and pick another one.',
+            );
+          }
           throw error;
-        }
-        const r = obj(raw);
-        const appointmentId = str(r.appointment_id ?? obj(r.data).appointment_id ?? r.id);
-        if (!appointmentId) {
-          throw new EkaInputError(
-            'Eka accepted the booking but returned no appointment id: check with get_patient_appointments_basic before booking again.',
-          );
         }
         return toolResult(
           {
@@ -331,36 +367,133 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
   );
 
   tools.define(
+    'reschedule_appointment',
+    () => ({
+      title: 'Reschedule an appointment',
+      description:
+        "Move an appointment to another slot of the same doctor and clinic (or, with doctor_id and clinic_id, of another doctor or clinic). new start_time is the slot's start in epoch seconds from get_appointment_slots. The new slot is checked first: if it is taken or does not exist, nothing changes and the nearest free alternatives are returned (rescheduled=false). Confirm the new time with the clinician before calling.",
+      inputSchema: {
+        appointment_id: appointmentIdField(),
+        start_time: startTimeField('start_time').describe(
+          'New slot start, epoch seconds, from get_appointment_slots.',
+        ),
+        end_time: endTimeField(),
+        doctor_id: doctorIdField()
+          .optional()
+          .describe("Move to this doctor (default: the appointment's doctor)."),
+        clinic_id: clinicIdField()
+          .optional()
+          .describe("Move to this clinic (default: the appointment's clinic)."),
+      },
+      outputSchema: {
+        rescheduled: z.boolean(),
+        appointment_id: z.string(),
+        start_time: z.number().int().optional(),
+        end_time: z.number().int().optional(),
+        start: z.string().optional().describe('New start, IST ISO 8601.'),
+        ...notAvailableOutput(),
+      },
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    }),
+    async (args, extra) =>
+      runTool('reschedule_appointment', deps, async () => {
+        const notFound = `No appointment with id ${args.appointment_id}: find it with show_appointments_basic`;
+        const current = await client.call(appointmentDetails, {
+          params: { appointment_id: args.appointment_id },
+          query: EKA_IDS,
+          notFoundMessage: notFound,
+          signal: extra.signal,
+        });
+        const doctorId = args.doctor_id ?? current.doctor_id;
+        const clinicId = args.clinic_id ?? current.clinic_id;
+        if (!doctorId || !clinicId) {
+          throw new EkaInputError(
+            'Eka did not say which doctor and clinic this appointment is with: give doctor_id and clinic_id.',
+          );
+        }
+        const checked = await freeSlot({
+          doctorId,
+          clinicId,
+          start: args.start_time,
+          end: args.end_time,
+          signal: extra.signal,
+          action: 'changed',
+        });
+        if ('refused' in checked) {
+          return {
+            ...checked.refused,
+            structuredContent: {
+              rescheduled: false,
+              appointment_id: args.appointment_id,
+              ...checked.refused.structuredContent,
+            },
+          };
+        }
+        const endTime = args.end_time ?? checked.slot.end_time;
+        await client.call(rescheduleAppointment, {
+          params: { appointment_id: args.appointment_id },
+          query: EKA_IDS,
+          body: { start_time: args.start_time, end_time: endTime, clinic_id: clinicId, doc_id: doctorId },
+          notFoundMessage: notFound,
+          signal: extra.signal,
+        });
+        return toolResult(
+          {
+            rescheduled: true,
+            appointment_id: args.appointment_id,
+            start_time: args.start_time,
+            end_time: endTime,
+            start: toIstIso(args.start_time),
+          },
+          `Appointment ${args.appointment_id} moved to ${toIstIso(args.start_time)}.`,
+        );
+      }),
+  );
+
+  tools.define(
     'show_appointments_basic',
     () => ({
       title: 'Appointments by date',
-      description:
-        "The practice's appointments in an IST date range (default: today; at most 10 days per call), optionally for one doctor or clinic. Paginated: when next_page is set, call again with page_no = next_page.",
+      description: `The practice's appointments in an IST date range (default: today; at most ${MAX_LISTING_DAYS} days per call), optionally for one doctor and/or clinic; or all appointments of one patient (patient_id alone). Paginated: when next_page is set, call again with page_no = next_page.`,
       inputSchema: {
         doctor_id: doctorIdField().optional(),
         clinic_id: clinicIdField().optional(),
+        patient_id: idField('patient_id')
+          .optional()
+          .describe('Eka patient id: lists that patient only and cannot be combined with the other filters.'),
         start_date: dateField().optional().describe('First date, YYYY-MM-DD in IST (default today).'),
         end_date: dateField()
           .optional()
-          .describe('Last date, YYYY-MM-DD in IST (default start_date); at most 10 days after start_date.'),
+          .describe(
+            `Last date, YYYY-MM-DD in IST (default start_date); at most ${MAX_LISTING_DAYS - 1} days after start_date.`,
+          ),
         page_no: pageNoField(),
       },
       outputSchema: listOutput(),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     }),
-    async ({ doctor_id, clinic_id, start_date, end_date, page_no }, extra) =>
+    async ({ doctor_id, clinic_id, patient_id, start_date, end_date, page_no }, extra) =>
       runTool('show_appointments_basic', deps, async () => {
-        const from = start_date ?? todayIst(deps.now());
-        const to = end_date ?? from;
-        checkRange(from, to, 10);
-        const raw = await client.request({
-          method: 'GET',
-          path: '/dr/v1/appointment',
-          query: { doctor_id, clinic_id, start_date: from, end_date: to, page_no },
+        let query: Parameters<typeof appointmentPageLimit>[0] & Record<string, string | undefined>;
+        if (patient_id) {
+          if (doctor_id || clinic_id || start_date || end_date) {
+            throw new EkaInputError(
+              "Eka lists a patient's appointments by patient_id alone: leave out doctor_id, clinic_id and the dates, or leave out patient_id.",
+            );
+          }
+          query = { patient_id };
+        } else {
+          const from = start_date ?? todayIst(deps.now());
+          const to = end_date ?? from;
+          checkRange(from, to, MAX_LISTING_DAYS);
+          query = compact({ doctor_id, clinic_id, start_date: from, end_date: to });
+        }
+        const reply = await client.call(listAppointments, {
+          query: { ...query, page_no },
           signal: extra.signal,
         });
-        const appointments = appointmentList(raw);
-        const { next_page } = pageInfo(raw, page_no);
+        const appointments = reply.appointments.map(toAppointment);
+        const next_page = nextPage(appointments.length, query, page_no);
         return toolResult(
           { appointments, page_no, next_page },
           listText(appointments, next_page, 'show_appointments_basic'),
@@ -373,33 +506,73 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
     () => ({
       title: "A patient's appointments",
       description:
-        "One patient's appointments (past and upcoming), optionally limited to an IST date range of at most 10 days (give start_date for the 10 days from it). Paginated: when next_page is set, call again with page_no = next_page.",
+        "One patient's appointments, past and upcoming (Eka lists 20 per page). Paginated: when next_page is set, call again with page_no = next_page.",
       inputSchema: {
         patient_id: idField('patient_id').describe('Eka patient id, from search_patients.'),
-        start_date: dateField().optional().describe('First date, YYYY-MM-DD in IST (optional).'),
-        end_date: dateField().optional().describe('Last date, YYYY-MM-DD in IST (optional).'),
         page_no: pageNoField(),
       },
       outputSchema: listOutput(),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     }),
-    async ({ patient_id, start_date, end_date, page_no }, extra) =>
+    async ({ patient_id, page_no }, extra) =>
       runTool('get_patient_appointments_basic', deps, async () => {
-        // Eka wants both ends of a range (at most 10 days) or neither.
-        const from = start_date ?? (end_date ? addDays(end_date, -9) : undefined);
-        const to = end_date ?? (start_date ? addDays(start_date, 9) : undefined);
-        if (from && to) checkRange(from, to, 10);
-        const raw = await client.request({
-          method: 'GET',
-          path: '/dr/v1/appointment',
-          query: { patient_id, start_date: from, end_date: to, page_no },
+        const reply = await client.call(listAppointments, {
+          query: { patient_id, page_no },
           signal: extra.signal,
         });
-        const appointments = appointmentList(raw);
-        const { next_page } = pageInfo(raw, page_no);
+        const appointments = reply.appointments.map(toAppointment);
+        const next_page = nextPage(appointments.length, { patient_id }, page_no);
         return toolResult(
           { appointments, page_no, next_page },
           listText(appointments, next_page, 'get_patient_appointments_basic'),
+        );
+      }),
+  );
+
+  tools.define(
+    'get_appointment_details',
+    () => ({
+      title: 'Appointment details',
+      description:
+        'One appointment with its status, times, patient, doctor, clinic, service and fee, payment and notes.',
+      inputSchema: { appointment_id: appointmentIdField() },
+      outputSchema: {
+        appointment: appointmentSchema().extend({
+          service_name: z.string().optional(),
+          fee: z.number().optional(),
+          payment_status: z.string().optional(),
+          amount_paid: z.number().optional(),
+          prescription_id: z.string().optional(),
+        }),
+      },
+      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
+    }),
+    async ({ appointment_id }, extra) =>
+      runTool('get_appointment_details', deps, async () => {
+        const r = await client.call(appointmentDetails, {
+          params: { appointment_id },
+          query: EKA_IDS,
+          notFoundMessage: `No appointment with id ${appointment_id}: find it with show_appointments_basic`,
+          signal: extra.signal,
+        });
+        const appointment = compact({
+          ...toAppointment(r),
+          service_name: r.service?.service_name,
+          fee: r.service?.price ?? undefined,
+          payment_status: r.payment?.payment_status ?? undefined,
+          amount_paid: r.payment?.amount ?? undefined,
+          prescription_id: r.prescription_id,
+        });
+        const extraText = [
+          appointment.service_name ? `service ${appointment.service_name}` : '',
+          appointment.fee !== undefined ? `fee ${appointment.fee}` : '',
+          appointment.notes ? `notes: ${appointment.notes}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ');
+        return toolResult(
+          { appointment },
+          `Appointment ${describeAppointment(appointment)}${extraText ? `; ${extraText}` : ''}.`,
         );
       }),
   );
@@ -408,28 +581,24 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
     (action: 'complete' | 'cancel') =>
     async ({ appointment_id }: { appointment_id: string }, extra: { signal: AbortSignal }) =>
       runTool(`${action}_appointment`, deps, async () => {
-        const raw = obj(
-          await client.request({
-            method: action === 'complete' ? 'POST' : 'PUT',
-            path: `/dr/v1/appointment/${encodeURIComponent(appointment_id)}/${action}`,
-            idempotent: true,
-            notFoundMessage: `No appointment with id ${appointment_id}: find it with show_appointments_basic`,
-            signal: extra.signal,
-          }),
-        );
-        // Eka's own status words, as show_appointments_basic lists them.
-        const status = action === 'complete' ? 'COMPLETED' : 'CANCELLED';
-        const word = status.toLowerCase();
-        const message = str(raw.message) ?? `Appointment ${word}.`;
+        await client.call(action === 'complete' ? completeAppointment : cancelAppointment, {
+          params: { appointment_id },
+          query: EKA_IDS,
+          notFoundMessage: `No appointment with id ${appointment_id}: find it with show_appointments_basic`,
+          signal: extra.signal,
+        });
+        // Eka answers 204; the status codes are the ones show_appointments_basic lists.
+        const status = action === 'complete' ? 'CM' : 'CN';
+        const word = APPOINTMENT_STATUS[status] ?? status;
         return toolResult(
-          { appointment_id, status, message },
-          `Appointment ${appointment_id} ${word}. ${message}`,
+          { appointment_id, status, message: `Appointment ${word}.` },
+          `Appointment ${appointment_id} ${word} (status ${status}).`,
         );
       });
 
   const statusOutput = () => ({
     appointment_id: z.string(),
-    status: z.enum(['COMPLETED', 'CANCELLED']).describe("Eka's status word, as in show_appointments_basic."),
+    status: z.enum(['CM', 'CN']).describe("Eka's status code, as show_appointments_basic lists it."),
     message: z.string(),
   });
 

@@ -5,20 +5,29 @@
 import { z } from 'zod/v4';
 import { isIsoDate } from './ist-time';
 
-/** An Indian mobile number in the +91XXXXXXXXXX form Eka stores. */
+/**
+ * An Indian mobile number written as 10 digits, +91 and 10 digits, or 91 and
+ * 10 digits (spaces and dashes allowed); parsed to the bare 10 digits, so
+ * each tool sends every endpoint the form it wants (`e164Mobile` for +91...).
+ */
 export function mobileField() {
   return z
     .string()
     .trim()
-    .transform((value) => value.replace(/[\s-]/g, ''))
+    .transform((value) => value.replace(/[\s-]/g, '').replace(/^(?:\+91|91)(?=\d{10}$)/, ''))
     .pipe(
       z
         .string()
         .regex(
-          /^\+91[6-9]\d{9}$/,
-          'Mobile must be an Indian number written +91 followed by 10 digits starting 6-9, e.g. +919876543210.',
+          /^[6-9]\d{9}$/,
+          'Mobile must be an Indian mobile number: 10 digits starting 6-9, optionally after +91 or 91, e.g. 9876543210 or +919876543210.',
         ),
     );
+}
+
+/** The +91XXXXXXXXXX form of a 10-digit Indian mobile number. */
+export function e164Mobile(tenDigits: string): string {
+  return `+91${tenDigits}`;
 }
 
 /** A calendar date in IST, YYYY-MM-DD. */
@@ -46,7 +55,12 @@ export function genderField() {
     .describe('Gender: M (male), F (female) or O (other).');
 }
 
-/** `page_no` of the paginated tools: a page number starting at 0. */
-export function pageNoField() {
-  return z.number().int().min(0, 'page_no starts at 0.').default(0).describe('Page number, starting at 0.');
+/** `page_no` of the paginated tools: a page number starting where Eka's endpoint starts (0 or 1). */
+export function pageNoField(first: 0 | 1 = 0) {
+  return z
+    .number()
+    .int()
+    .min(first, `page_no starts at ${first}.`)
+    .default(first)
+    .describe(`Page number, starting at ${first}.`);
 }

@@ -3,7 +3,8 @@
  * (ICMR, RSSDI and other publishers) and pharmacology of generic drugs.
  */
 import { z } from 'zod/v4';
-import { arr, compact, obj, runTool, str, type ToolDeps, toolResult } from './tool-kit';
+import { allPublishers, searchMedications, searchPharmacology, searchProtocols } from '../eka/api/knowledge';
+import { compact, runTool, type ToolDeps, toolResult } from './tool-kit';
 import type { ToolRegistry } from './tool-registry';
 
 const text = (what: string, max = 200) =>
@@ -23,13 +24,11 @@ const drugSchema = () =>
 
 const protocolSchema = () =>
   z.object({
-    title: z.string().optional(),
-    publisher: z.string().optional(),
     url: z.string().optional(),
     source_url: z.string().optional(),
     type: z.string().optional().describe('image or pdf.'),
     author: z.string().optional(),
-    publication_year: z.union([z.number(), z.string()]).optional(),
+    publication_year: z.number().int().optional(),
     conditions: z.array(z.string()).optional(),
   });
 
@@ -69,24 +68,18 @@ export function registerKnowledgeTools(tools: ToolRegistry, deps: ToolDeps): voi
     }),
     async ({ drug_name, form, generic_names, volumes }, extra) =>
       runTool('indian_branded_drug_search', deps, async () => {
-        const raw = await client.request({
-          method: 'GET',
-          path: '/eka-mcp/medications/v1/search',
-          query: { drug_name, form, generic_names, volumes },
+        const items = await client.call(searchMedications, {
+          query: compact({ drug_name, form, generic_names, volumes }),
           signal: extra.signal,
         });
-        const items = Array.isArray(raw) ? raw : arr(obj(raw).data ?? obj(raw).results);
-        const drugs = items
-          .map(obj)
-          .map((d) =>
-            compact({
-              name: str(d.name) ?? '',
-              generic_name: str(d.generic_name),
-              manufacturer_name: str(d.manufacturer_name),
-              product_type: str(d.product_type),
-            }),
-          )
-          .filter((d) => d.name);
+        const drugs = items.map((d) =>
+          compact({
+            name: d.name,
+            generic_name: d.generic_name ?? undefined,
+            manufacturer_name: d.manufacturer_name ?? undefined,
+            product_type: d.product_type ?? undefined,
+          }),
+        );
         const body =
           drugs.length === 0
             ? `No Indian brands match "${drug_name}". Try the generic name or a shorter spelling.`
@@ -123,27 +116,18 @@ export function registerKnowledgeTools(tools: ToolRegistry, deps: ToolDeps): voi
     }),
     async ({ query, tag, publisher }, extra) =>
       runTool('indian_treatment_protocol_search', deps, async () => {
-        const raw = await client.request({
-          method: 'POST',
-          path: '/eka-mcp/protocols/v1/search',
-          body: [{ query, tag, publisher }],
-          idempotent: true,
+        const items = await client.call(searchProtocols, {
+          body: { queries: [{ query, tag, publisher }] },
           signal: extra.signal,
         });
-        const items = Array.isArray(raw) ? raw : arr(obj(raw).data ?? obj(raw).results);
-        const protocols = items.map(obj).map((p) =>
+        const protocols = items.map((p) =>
           compact({
-            title: str(p.title),
-            publisher: str(p.publisher),
-            url: str(p.url),
-            source_url: str(p.source_url),
-            type: str(p.type),
-            author: str(p.author),
-            publication_year:
-              typeof p.publication_year === 'number' || typeof p.publication_year === 'string'
-                ? p.publication_year
-                : undefined,
-            conditions: arr(p.conditions).filter((c): c is string => typeof c === 'string'),
+            url: p.url ?? undefined,
+            source_url: p.source_url ?? undefined,
+            type: p.type ?? undefined,
+            author: p.author ?? undefined,
+            publication_year: p.publication_year ?? undefined,
+            conditions: p.conditions ?? undefined,
           }),
         );
         const body =
@@ -162,30 +146,21 @@ export function registerKnowledgeTools(tools: ToolRegistry, deps: ToolDeps): voi
   tools.define(
     'protocol_publishers',
     () => ({
-      title: 'Protocol publishers for a condition',
+      title: 'Protocol publishers',
       description:
-        'The Indian publishers (e.g. ICMR, RSSDI) that have treatment protocols for a condition tag. Call before indian_treatment_protocol_search to pick a publisher.',
-      inputSchema: { tag: text('tag', 100).describe('Condition tag, e.g. "diabetes".') },
-      outputSchema: { publishers: z.array(z.string()), tag: z.string() },
+        'Every publisher of Indian treatment protocols that Eka holds (e.g. ICMR, RSSDI). Call before indian_treatment_protocol_search to pick a publisher name exactly as listed.',
+      inputSchema: {},
+      outputSchema: { publishers: z.array(z.string()), count: z.number().int() },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     }),
-    async ({ tag }, extra) =>
+    async (_args, extra) =>
       runTool('protocol_publishers', deps, async () => {
-        const raw = await client.request({
-          method: 'GET',
-          path: '/eka-mcp/protocols/v1/publishers/tag',
-          query: { tag },
-          signal: extra.signal,
-        });
-        const items = Array.isArray(raw) ? raw : arr(obj(raw).data ?? obj(raw).publishers);
-        const publishers = items
-          .map((p) => (typeof p === 'string' ? p : str(obj(p).name ?? obj(p).publisher)))
-          .filter((p): p is string => !!p);
+        const publishers = await client.call(allPublishers, { signal: extra.signal });
         const body =
           publishers.length === 0
-            ? `No publishers have protocols tagged "${tag}". Try a broader condition name.`
-            : `Publishers with "${tag}" protocols: ${publishers.join(', ')}.`;
-        return toolResult({ publishers, tag }, body);
+            ? 'Eka lists no protocol publishers.'
+            : `Protocol publishers: ${publishers.join(', ')}.`;
+        return toolResult({ publishers, count: publishers.length }, body);
       }),
   );
 
@@ -200,13 +175,15 @@ export function registerKnowledgeTools(tools: ToolRegistry, deps: ToolDeps): voi
         results: z.array(
           z.object({
             generic_name: z.string(),
-            drug_class: z.string().optional(),
-            components: z.unknown().optional(),
-            indications: z.unknown().optional(),
-            dose: z.unknown().optional(),
-            contraindications: z.unknown().optional(),
-            adverse_effects: z.unknown().optional(),
-            pregnancy_category: z.unknown().optional(),
+            generic_category: z.string().optional().describe('Drug class, e.g. Anti-Infectives.'),
+            components: z.array(z.string()),
+            is_compound: z.boolean(),
+            indications: z.string().optional(),
+            dose: z.string().optional(),
+            contraindications: z.string().optional(),
+            precautions: z.string().optional(),
+            adverse_effects: z.string().optional(),
+            pregnancy_category: z.string().optional(),
           }),
         ),
         count: z.number().int(),
@@ -215,30 +192,22 @@ export function registerKnowledgeTools(tools: ToolRegistry, deps: ToolDeps): voi
     }),
     async ({ query }, extra) =>
       runTool('indian_pharmacology_details', deps, async () => {
-        const raw = await client.request({
-          method: 'GET',
-          path: '/eka-mcp/pharmacology/v1/search',
-          query: { query },
-          signal: extra.signal,
-        });
-        const items = Array.isArray(raw) ? raw : arr(obj(raw).results ?? obj(raw).data);
-        const results = items
-          .map(obj)
-          .map((r) =>
-            compact({
-              generic_name: str(r.generic_name) ?? '',
-              drug_class: str(r.drug_class),
-              components: r.components,
-              indications: r.indications,
-              dose: r.dose,
-              contraindications: r.contraindications,
-              adverse_effects: r.adverse_effects,
-              pregnancy_category: r.pregnancy_category,
-            }),
-          )
-          .filter((r) => r.generic_name);
-        const show = (v: unknown) =>
-          Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? v : v ? JSON.stringify(v) : '';
+        const reply = await client.call(searchPharmacology, { query: { query }, signal: extra.signal });
+        const results = reply.results.map((r) =>
+          compact({
+            generic_name: r.generic_name,
+            generic_category: r.generic_category ?? undefined,
+            components: r.components,
+            is_compound: r.is_compound,
+            indications: r.indications ?? undefined,
+            dose: r.dose ?? undefined,
+            contraindications: r.contraindications ?? undefined,
+            precautions: r.precautions ?? undefined,
+            adverse_effects: r.adverse_effects ?? undefined,
+            pregnancy_category: r.pregnancy_category ?? undefined,
+          }),
+        );
+        const show = (v: string) => v;
         const body =
           results.length === 0
             ? `No pharmacology entry for "${query}". Use the generic name (indian_branded_drug_search finds it from a brand).`
@@ -246,7 +215,7 @@ export function registerKnowledgeTools(tools: ToolRegistry, deps: ToolDeps): voi
                 .slice(0, 3)
                 .map((r) =>
                   [
-                    `${r.generic_name}:`,
+                    `${r.generic_name}${r.generic_category ? ` (${r.generic_category})` : ''}:`,
                     r.indications ? `Indications: ${show(r.indications)}` : '',
                     r.dose ? `Dose: ${show(r.dose)}` : '',
                     r.contraindications ? `Contraindications: ${show(r.contraindications)}` : '',

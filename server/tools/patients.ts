@@ -3,44 +3,59 @@
  * in the clinician's Eka practice.
  */
 import { z } from 'zod/v4';
+import { listAppointments } from '../eka/api/appointments';
+import {
+  archivePatient,
+  createPatient,
+  getPatient,
+  listPatients,
+  type PatientRecord,
+  patientsByMobile,
+  searchPatients,
+  updatePatient,
+} from '../eka/api/patients';
 import { EkaInputError } from '../errors';
-import { appointmentList, appointmentSchema } from './appointment-records';
-import { dateField, genderField, idField, mobileField, pageNoField } from './fields';
-import { arr, compact, obj, runTool, str, type ToolDeps, toolResult } from './tool-kit';
+import { appointmentSchema, toAppointment } from './appointment-records';
+import { dateField, e164Mobile, genderField, idField, mobileField, pageNoField } from './fields';
+import { compact, runTool, type ToolDeps, toolResult } from './tool-kit';
 import type { ToolRegistry } from './tool-registry';
 
 const patientShape = () => ({
   patient_id: z.string().describe('Eka patient id (oid); pass it to other tools as patient_id.'),
   name: z.string().optional().describe('Full name.'),
   mobile: z.string().optional().describe('Mobile number, +91XXXXXXXXXX.'),
-  username: z.string().optional(),
+  username: z.string().optional().describe('Username or UHID in the practice.'),
   dob: z.string().optional().describe('Date of birth, YYYY-MM-DD.'),
   gender: z.string().optional().describe('M, F or O.'),
   email: z.string().optional(),
-  abha_address: z.string().optional(),
-  abha_number: z.string().optional(),
+  blood_group: z.string().optional(),
+  abha_address: z.string().optional().describe('ABHA address, e.g. name@abdm.'),
   archived: z.boolean().optional(),
 });
 const patientSchema = () => z.object(patientShape());
 export type Patient = z.infer<ReturnType<typeof patientSchema>>;
 
-/** Maps Eka's patient record (oid, fln, gen, ...) to the tools' field names. */
-export function toPatient(raw: unknown): Patient {
-  const r = obj(raw);
-  const abha = obj(r.abha);
+/** A directory mobile (10 digits beside its `ccd` country code, or already +...) as +CCXXXXXXXXXX. */
+function fullMobile(mobile: string | undefined, ccd: string | undefined): string | undefined {
+  if (!mobile) return undefined;
+  if (mobile.startsWith('+')) return mobile;
+  return /^\d{10}$/.test(mobile) ? `${ccd ?? '+91'}${mobile}` : mobile;
+}
+
+/** Maps Eka's patient record (oid, fln, gen, ccd, abha, ...) to the tools' field names, in one place. */
+export function toPatient(r: PatientRecord): Patient {
+  const parts = [r.fn, r.mn, r.ln].filter((p) => typeof p === 'string' && p).join(' ');
   return compact({
-    patient_id: str(r.oid ?? r.patient_id ?? r.id) ?? '',
-    name:
-      str(r.fln ?? r.name ?? [r.fn, r.mn, r.ln].filter((p) => typeof p === 'string' && p).join(' ')) ||
-      undefined,
-    mobile: str(r.mobile ?? r.mob),
-    username: str(r.username),
-    dob: str(r.dob),
-    gender: str(r.gen ?? r.gender),
-    email: str(r.email),
-    abha_address: str(r.abha_address ?? abha.abha_address ?? abha.phr_address),
-    abha_number: str(r.abha_number ?? abha.abha_number),
-    archived: typeof r.arc === 'boolean' ? r.arc : typeof r.archived === 'boolean' ? r.archived : undefined,
+    patient_id: r.oid,
+    name: r.fln || parts || undefined,
+    mobile: fullMobile(r.mobile, r.ccd),
+    username: r.username,
+    dob: r.dob,
+    gender: r.gen,
+    email: r.email,
+    blood_group: r.bg,
+    abha_address: r.abha || undefined,
+    archived: r.arc,
   });
 }
 
@@ -52,36 +67,24 @@ function describePatient(p: Patient): string {
   return bits.join(', ');
 }
 
-function listOf(raw: unknown): unknown[] {
-  if (Array.isArray(raw)) return raw;
-  const r = obj(raw);
-  return arr(r.data ?? r.profiles ?? r.patients ?? r.results ?? obj(r.data).profiles);
+/** Search text as the directory wants it: a mobile number without its +91 / 91 country code. */
+export function searchPrefix(prefix: string): string {
+  const compactText = prefix.replace(/[\s-]/g, '');
+  if (/^\+91\d+$/.test(compactText)) return compactText.slice(3);
+  if (/^91\d{10}$/.test(compactText)) return compactText.slice(2);
+  return /^\d+$/.test(compactText) ? compactText : prefix;
 }
-
-const addressField = () =>
-  z
-    .object({
-      line1: z.string().trim().max(200).optional().describe('House, street and area.'),
-      city: z.string().trim().max(100).optional(),
-      state: z.string().trim().max(100).optional(),
-      pincode: z
-        .string()
-        .trim()
-        .regex(/^\d{6}$/, 'pincode must be the six-digit Indian PIN code, e.g. 560001.')
-        .optional()
-        .describe('Six-digit PIN code.'),
-    })
-    .describe('Postal address: line1, city, state, pincode (all optional).');
 
 const messageSchema = () => ({ patient_id: z.string(), message: z.string() });
 
-/** Registers search_patients, get_comprehensive_patient_profile, add_patient, list_patients, update_patient, archive_patient and get_patient_by_mobile. */
+/** Registers search_patients, get_patient_details_basic, get_comprehensive_patient_profile, add_patient, list_patients, update_patient, archive_patient and get_patient_by_mobile. */
 export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void {
   const { client } = deps;
   const patientIdField = () =>
     idField('patient_id').describe(
       'Eka patient id (oid) from search_patients, get_patient_by_mobile or list_patients.',
     );
+  const notFound = (id: string) => `No patient with id ${id}: find the right id with search_patients`;
 
   tools.define(
     'search_patients',
@@ -96,7 +99,7 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
           .min(1, 'Give at least one character of the name, mobile number or username to search for.')
           .max(100, 'The search text is too long: give the start of a name, mobile number or username.')
           .describe(
-            'Start of the patient name, mobile number (digits, with or without +91) or username, e.g. "Ravi" or "98765".',
+            'Start of the patient name, mobile number (10 digits, with or without +91 or 91) or username, e.g. "Ravi" or "98765".',
           ),
         limit: z
           .number()
@@ -111,15 +114,11 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
     }),
     async ({ prefix, limit }, extra) =>
       runTool('search_patients', deps, async () => {
-        const raw = await client.request({
-          method: 'GET',
-          path: '/profiles/v1/patient/search',
-          query: { prefix, limit, select: 'dob,gen,email' },
+        const records = await client.call(searchPatients, {
+          query: { prefix: searchPrefix(prefix), limit, select: 'dob,gen,abha' },
           signal: extra.signal,
         });
-        const patients = listOf(raw)
-          .map(toPatient)
-          .filter((p) => p.patient_id);
+        const patients = records.map(toPatient);
         const text =
           patients.length === 0
             ? `No patients match "${prefix}". Try a shorter prefix, another spelling, or get_patient_by_mobile.`
@@ -129,11 +128,33 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
   );
 
   tools.define(
+    'get_patient_details_basic',
+    () => ({
+      title: 'Patient profile',
+      description:
+        "One patient's profile as Eka holds it: name, date of birth, gender, mobile, email, username, blood group and ABHA address. Use get_comprehensive_patient_profile to also get the patient's appointments.",
+      inputSchema: { patient_id: patientIdField() },
+      outputSchema: { patient: patientSchema() },
+      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
+    }),
+    async ({ patient_id }, extra) =>
+      runTool('get_patient_details_basic', deps, async () => {
+        const record = await client.call(getPatient, {
+          params: { oid: patient_id },
+          notFoundMessage: notFound(patient_id),
+          signal: extra.signal,
+        });
+        const patient = toPatient(record);
+        return toolResult({ patient }, `Patient ${describePatient(patient)}.`);
+      }),
+  );
+
+  tools.define(
     'get_comprehensive_patient_profile',
     () => ({
       title: 'Patient profile with appointments',
       description:
-        "Full profile of one patient (name, date of birth, gender, mobile, email, address, ABHA) and, unless include_appointments is false, the patient's appointments. Use after search_patients to answer questions about a specific patient.",
+        "Full profile of one patient (name, date of birth, gender, mobile, email, ABHA address) and, unless include_appointments is false, the patient's appointments (Eka lists up to 20). Use after search_patients to answer questions about a specific patient.",
       inputSchema: {
         patient_id: patientIdField(),
         include_appointments: z
@@ -142,7 +163,7 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
           .describe("Also fetch the patient's appointments (default true)."),
       },
       outputSchema: {
-        patient: patientSchema().extend({ address: z.unknown().optional() }),
+        patient: patientSchema(),
         appointments: z.array(appointmentSchema()).optional(),
         appointments_note: z.string().optional(),
       },
@@ -150,27 +171,21 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
     }),
     async ({ patient_id, include_appointments }, extra) =>
       runTool('get_comprehensive_patient_profile', deps, async () => {
-        const raw = await client.request({
-          method: 'GET',
-          path: `/profiles/v1/patient/${encodeURIComponent(patient_id)}`,
-          notFoundMessage: `No patient with id ${patient_id}: find the right id with search_patients`,
+        const record = await client.call(getPatient, {
+          params: { oid: patient_id },
+          notFoundMessage: notFound(patient_id),
           signal: extra.signal,
         });
-        const record = obj(obj(raw).data ?? raw);
-        const patient = { ...toPatient(record), patient_id: toPatient(record).patient_id || patient_id };
-        const structured: Record<string, unknown> = {
-          patient: compact({ ...patient, address: record.address }),
-        };
+        const patient = toPatient(record);
+        const structured: Record<string, unknown> = { patient };
         let text = `Patient ${describePatient(patient)}.`;
         if (include_appointments) {
           try {
-            const list = await client.request({
-              method: 'GET',
-              path: '/dr/v1/appointment',
+            const list = await client.call(listAppointments, {
               query: { patient_id },
               signal: extra.signal,
             });
-            const appointments = appointmentList(list);
+            const appointments = list.appointments.map(toAppointment);
             structured.appointments = appointments;
             text += ` ${appointments.length} appointment(s) on record.`;
           } catch (error) {
@@ -188,7 +203,7 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
     () => ({
       title: 'Register a new patient',
       description:
-        "Register a new patient in the clinician's Eka practice and return the new patient_id. Search first (search_patients / get_patient_by_mobile) to avoid creating a duplicate. Dates are YYYY-MM-DD; the mobile number is +91XXXXXXXXXX.",
+        "Register a new patient in the clinician's Eka practice and return the new patient_id. Search first (search_patients / get_patient_by_mobile) to avoid creating a duplicate. Dates are YYYY-MM-DD; the mobile number is 10 digits, with or without +91. Eka's patient directory holds no postal address.",
       inputSchema: {
         name: z
           .string()
@@ -198,12 +213,18 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
           .describe('Full name, e.g. "Ravi Kumar".'),
         dob: dateField().describe('Date of birth, YYYY-MM-DD, not in the future.'),
         gender: genderField(),
-        mobile: mobileField().describe('Mobile number as +91 followed by 10 digits, e.g. +919876543210.'),
+        mobile: mobileField().describe('Mobile number: 10 digits, +91 and 10 digits, or 91 and 10 digits.'),
         email: z
           .email('email must be a valid address such as name@example.com.')
           .optional()
           .describe('Email address (optional).'),
-        address: addressField().optional(),
+        username: z
+          .string()
+          .trim()
+          .min(1)
+          .max(64)
+          .optional()
+          .describe('UHID or username unique in the practice (optional).'),
       },
       outputSchema: { patient_id: z.string(), name: z.string() },
       annotations: {
@@ -218,29 +239,18 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
         if (Date.parse(`${args.dob}T00:00:00Z`) > deps.now()) {
           throw new EkaInputError('dob is in the future: give the date of birth as YYYY-MM-DD.');
         }
-        const raw = await client.request({
-          method: 'POST',
-          path: '/profiles/v1/patient/',
+        const { oid } = await client.call(createPatient, {
           body: compact({
             fln: args.name,
             dob: args.dob,
             gen: args.gender,
-            mobile: args.mobile,
+            mobile: e164Mobile(args.mobile),
             email: args.email,
-            address: args.address,
+            username: args.username,
           }),
           signal: extra.signal,
         });
-        const r = obj(raw);
-        const patientId = str(r.oid ?? r.patient_id ?? obj(r.data).oid);
-        if (!patientId)
-          throw new EkaInputError(
-            'Eka accepted the patient but returned no id: search for them with search_patients.',
-          );
-        return toolResult(
-          { patient_id: patientId, name: args.name },
-          `Registered ${args.name} as patient ${patientId}.`,
-        );
+        return toolResult({ patient_id: oid, name: args.name }, `Registered ${args.name} as patient ${oid}.`);
       }),
   );
 
@@ -249,9 +259,9 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
     () => ({
       title: 'List patients (paged)',
       description:
-        "List the practice's patients page by page (minified records). Start with page_no 0; when the result's next_page is set, call again with page_no = next_page to get more. Use search_patients instead when looking for a particular person.",
+        "List the practice's patients page by page (minified records). Pages start at 1; when the result's next_page is set, call again with page_no = next_page to get more. Use search_patients instead when looking for a particular person.",
       inputSchema: {
-        page_no: pageNoField(),
+        page_no: pageNoField(1),
         page_size: z
           .number()
           .int()
@@ -259,16 +269,13 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
           .max(2000, 'page_size can be at most 2000.')
           .default(50)
           .describe('Patients per page, 1-2000 (default 50).'),
-        updated_since: z
+        created_since: z
           .number()
           .int()
           .min(0)
           .optional()
-          .describe('Only patients created or changed since this time, epoch seconds (optional).'),
-        archived: z
-          .boolean()
-          .default(false)
-          .describe('List archived patients instead of active ones (default false).'),
+          .describe('Only patients created after this time, epoch seconds (optional).'),
+        include_archived: z.boolean().default(false).describe('Also list archived patients (default false).'),
       },
       outputSchema: {
         patients: z.array(patientSchema()),
@@ -282,27 +289,21 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
       },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     }),
-    async ({ page_no, page_size, updated_since, archived }, extra) =>
+    async ({ page_no, page_size, created_since, include_archived }, extra) =>
       runTool('list_patients', deps, async () => {
-        const raw = obj(
-          await client.request({
-            method: 'GET',
-            path: '/profiles/v1/patient/minified/',
-            query: {
-              pageNo: page_no,
-              pageSize: page_size,
-              select: 'dob,gen',
-              from: updated_since,
-              arc: archived,
-            },
-            signal: extra.signal,
+        const reply = await client.call(listPatients, {
+          query: compact({
+            pageNo: page_no,
+            pageSize: page_size,
+            select: 'dob,gen,abha',
+            from: created_since,
+            arc: include_archived || undefined,
           }),
-        );
-        const patients = listOf(raw)
-          .map(toPatient)
-          .filter((p) => p.patient_id);
-        const meta = obj(raw.currPageMeta);
-        const next = typeof meta.nextPage === 'number' ? meta.nextPage : null;
+          signal: extra.signal,
+        });
+        const patients = reply.profiles.map(toPatient);
+        // Eka marks the last page with nextPage -1.
+        const next = reply.currPageMeta.nextPage > 0 ? reply.currPageMeta.nextPage : null;
         const text =
           `${patients.length} patient(s) on page ${page_no}.` +
           (next !== null
@@ -317,7 +318,7 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
     () => ({
       title: "Update a patient's details",
       description:
-        'Change one or more details of an existing patient; only the fields given are changed. Dates are YYYY-MM-DD; the mobile number is +91XXXXXXXXXX.',
+        'Change one or more details of an existing patient; only the fields given are changed. Dates are YYYY-MM-DD; the mobile number is 10 digits, with or without +91.',
       inputSchema: {
         patient_id: patientIdField(),
         name: z
@@ -329,35 +330,36 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
           .describe('New full name.'),
         dob: dateField().optional().describe('New date of birth, YYYY-MM-DD.'),
         gender: genderField().optional(),
-        mobile: mobileField().optional().describe('New mobile number, +91XXXXXXXXXX.'),
+        mobile: mobileField().optional().describe('New mobile number, 10 digits, with or without +91.'),
         email: z
           .email('email must be a valid address such as name@example.com.')
           .optional()
           .describe('New email address.'),
-        address: addressField().optional(),
       },
       outputSchema: messageSchema(),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     }),
-    async ({ patient_id, name, dob, gender, mobile, email, address }, extra) =>
+    async ({ patient_id, name, dob, gender, mobile, email }, extra) =>
       runTool('update_patient', deps, async () => {
-        const changes = compact({ fln: name, dob, gen: gender, mobile, email, address });
+        const changes = compact({
+          fln: name,
+          dob,
+          gen: gender,
+          mobile: mobile ? e164Mobile(mobile) : undefined,
+          email,
+        });
         if (Object.keys(changes).length === 0) {
           throw new EkaInputError(
-            'Nothing to change: give at least one of name, dob, gender, mobile, email or address.',
+            'Nothing to change: give at least one of name, dob, gender, mobile or email.',
           );
         }
-        const raw = obj(
-          await client.request({
-            method: 'PATCH',
-            path: `/profiles/v1/patient/${encodeURIComponent(patient_id)}`,
-            body: changes,
-            idempotent: true,
-            notFoundMessage: `No patient with id ${patient_id}: find the right id with search_patients`,
-            signal: extra.signal,
-          }),
-        );
-        const message = str(raw.message) ?? 'Patient updated.';
+        const reply = await client.call(updatePatient, {
+          params: { oid: patient_id },
+          body: changes,
+          notFoundMessage: notFound(patient_id),
+          signal: extra.signal,
+        });
+        const message = reply.message ?? 'Patient updated.';
         return toolResult(
           { patient_id, message },
           `Updated ${Object.keys(changes).length} field(s) of patient ${patient_id}: ${message}`,
@@ -370,22 +372,19 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
     () => ({
       title: 'Archive a patient',
       description:
-        'Archive (remove from the active list) a patient record. The record is kept by Eka but no longer shows in searches. Confirm with the clinician before calling; use list_patients with archived=true to see archived patients.',
+        'Archive (remove from the active list) a patient record. The record is kept by Eka but no longer shows in searches. Confirm with the clinician before calling; use list_patients with include_archived=true to see archived patients.',
       inputSchema: { patient_id: patientIdField() },
       outputSchema: messageSchema(),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     }),
     async ({ patient_id }, extra) =>
       runTool('archive_patient', deps, async () => {
-        const raw = obj(
-          await client.request({
-            method: 'DELETE',
-            path: `/profiles/v1/patient/${encodeURIComponent(patient_id)}`,
-            notFoundMessage: `No patient with id ${patient_id}: find the right id with search_patients`,
-            signal: extra.signal,
-          }),
-        );
-        const message = str(raw.message) ?? 'Patient archived.';
+        const reply = await client.call(archivePatient, {
+          params: { oid: patient_id },
+          notFoundMessage: notFound(patient_id),
+          signal: extra.signal,
+        });
+        const message = reply.message ?? 'Patient archived.';
         return toolResult({ patient_id, message }, `Archived patient ${patient_id}: ${message}`);
       }),
   );
@@ -395,9 +394,9 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
     () => ({
       title: 'Find a patient by mobile number',
       description:
-        'Look up the patient registered with an exact mobile number (+91XXXXXXXXXX). Returns found=false when no patient has that number.',
+        'Look up the patient registered with an exact mobile number (10 digits, with or without +91). Returns found=false when no patient has that number.',
       inputSchema: {
-        mobile: mobileField().describe('Mobile number as +91 followed by 10 digits, e.g. +919876543210.'),
+        mobile: mobileField().describe('Mobile number: 10 digits, +91 and 10 digits, or 91 and 10 digits.'),
         full_profile: z
           .boolean()
           .default(false)
@@ -408,24 +407,21 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
     }),
     async ({ mobile, full_profile }, extra) =>
       runTool('get_patient_by_mobile', deps, async () => {
+        const number = e164Mobile(mobile);
         try {
-          const raw = await client.request({
-            method: 'GET',
-            path: '/profiles/v1/patient/by-mobile/',
-            query: { mob: mobile, full_profile },
+          const reply = await client.call(patientsByMobile, {
+            query: { mob: number, full_profile: full_profile || undefined },
             signal: extra.signal,
           });
-          const record = Array.isArray(raw) ? raw[0] : obj(obj(raw).data ?? raw);
+          const record = Array.isArray(reply) ? reply[0] : reply;
+          if (!record) return toolResult({ found: false }, `No patient is registered with ${number}.`);
           const patient = toPatient(record);
-          if (!patient.patient_id) {
-            return toolResult({ found: false }, `No patient is registered with ${mobile}.`);
-          }
           return toolResult({ found: true, patient }, `Found ${describePatient(patient)}.`);
         } catch (error) {
           if ((error as { code?: string }).code === 'not_found') {
             return toolResult(
               { found: false },
-              `No patient is registered with ${mobile}. Register them with add_patient if needed.`,
+              `No patient is registered with ${number}. Register them with add_patient if needed.`,
             );
           }
           throw error;

@@ -3,8 +3,9 @@
  * doctor or a clinic. These give the ids the appointment tools need.
  */
 import { z } from 'zod/v4';
+import { businessEntities, clinicDetails, doctorProfile } from '../eka/api/practice';
 import { idField } from './fields';
-import { arr, compact, obj, runTool, str, type ToolDeps, toolResult } from './tool-kit';
+import { compact, runTool, type ToolDeps, toolResult } from './tool-kit';
 import type { ToolRegistry } from './tool-registry';
 
 const clinicSchema = () =>
@@ -14,12 +15,6 @@ const clinicSchema = () =>
     doctor_ids: z.array(z.string()).optional(),
   });
 const doctorSchema = () => z.object({ doctor_id: z.string(), name: z.string().optional() });
-
-function strings(value: unknown): string[] {
-  return arr(value)
-    .map((v) => (typeof v === 'string' ? v : str(obj(v).doctor_id ?? obj(v).id)))
-    .filter((v): v is string => typeof v === 'string' && v.length > 0);
-}
 
 /** Registers get_business_entities, get_doctor_profile_basic and get_clinic_details_basic. */
 export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void {
@@ -41,26 +36,12 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
     }),
     async (_args, extra) =>
       runTool('get_business_entities', deps, async () => {
-        const data = obj(
-          obj(await client.request({ method: 'GET', path: '/dr/v1/business/entities', signal: extra.signal }))
-            .data,
+        const { data } = await client.call(businessEntities, { signal: extra.signal });
+        const business = compact({ business_id: data.business.business_id, name: data.business.name });
+        const clinics = (data.clinics ?? []).map((c) =>
+          compact({ clinic_id: c.clinic_id, name: c.name, doctor_ids: c.doctors ?? [] }),
         );
-        const b = obj(data.business);
-        const business = compact({ business_id: str(b.business_id ?? b.id), name: str(b.name) });
-        const clinics = arr(data.clinics)
-          .map(obj)
-          .map((c) =>
-            compact({
-              clinic_id: str(c.clinic_id ?? c.id) ?? '',
-              name: str(c.name),
-              doctor_ids: strings(c.doctors),
-            }),
-          )
-          .filter((c) => c.clinic_id);
-        const doctors = arr(data.doctors)
-          .map(obj)
-          .map((d) => compact({ doctor_id: str(d.doctor_id ?? d.id) ?? '', name: str(d.name) }))
-          .filter((d) => d.doctor_id);
+        const doctors = (data.doctors ?? []).map((d) => compact({ doctor_id: d.doctor_id, name: d.name }));
         const doctorName = new Map(doctors.map((d) => [d.doctor_id, d.name ?? d.doctor_id]));
         const text = [
           `${business.name ?? 'Business'}${business.business_id ? ` (${business.business_id})` : ''}: ${clinics.length} clinic(s), ${doctors.length} doctor(s).`,
@@ -83,7 +64,8 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
       outputSchema: {
         doctor_id: z.string(),
         name: z.string().optional(),
-        specialties: z.array(z.string()),
+        major_specialty: z.string().optional().describe("Eka's major speciality."),
+        specialties: z.array(z.string()).describe('The major speciality first, then the others.'),
         languages: z.array(z.string()),
         clinic_ids: z.array(z.string()),
         profile: z
@@ -94,33 +76,34 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
     }),
     async ({ doctor_id }, extra) =>
       runTool('get_doctor_profile_basic', deps, async () => {
-        const raw = obj(
-          await client.request({
-            method: 'GET',
-            path: `/dr/v1/doctor/${encodeURIComponent(doctor_id)}`,
-            notFoundMessage: `No doctor with id ${doctor_id}: get the ids with get_business_entities`,
-            signal: extra.signal,
-          }),
-        );
-        const profile = obj(obj(raw.data).profile ?? raw.profile);
-        const personal = obj(profile.personal);
-        const professional = obj(profile.professional);
+        const { profile } = await client.call(doctorProfile, {
+          params: { doctor_id },
+          notFoundMessage: `No doctor with id ${doctor_id}: get the ids with get_business_entities`,
+          signal: extra.signal,
+        });
+        const { personal, professional } = profile;
         const name =
-          str(personal.name) ??
-          ([personal.first_name, personal.last_name].filter((p) => typeof p === 'string' && p).join(' ') ||
-            undefined);
-        const names = (value: unknown) =>
-          arr(value)
-            .map((v) => (typeof v === 'string' ? v : str(obj(v).name ?? obj(v).clinic_id ?? obj(v).id)))
-            .filter((v): v is string => !!v);
-        const specialties = names(professional.specialties ?? professional.speciality);
-        const languages = names(professional.languages);
-        const clinicIds = arr(professional.clinics)
-          .map((v) => (typeof v === 'string' ? v : str(obj(v).clinic_id ?? obj(v).id)))
-          .filter((v): v is string => !!v);
+          [personal.salutation, personal.first_name, personal.middle_name, personal.last_name]
+            .filter((p) => typeof p === 'string' && p)
+            .join(' ') || undefined;
+        const present = (v: string | undefined): v is string => !!v;
+        const major = professional.major_speciality?.name;
+        const specialties = [
+          ...new Set([major, ...(professional.speciality ?? []).map((s) => s.name)].filter(present)),
+        ];
+        const languages = (professional.language ?? []).map((l) => l.language).filter(present);
+        const clinicIds = (professional.clinics ?? []).map((c) => c.id).filter(present);
         const text = `Dr ${name ?? doctor_id}${specialties.length ? `, ${specialties.join(', ')}` : ''}${languages.length ? `; speaks ${languages.join(', ')}` : ''}${clinicIds.length ? `; clinics ${clinicIds.join(', ')}` : ''}.`;
         return toolResult(
-          compact({ doctor_id, name, specialties, languages, clinic_ids: clinicIds, profile }),
+          compact({
+            doctor_id,
+            name,
+            major_specialty: major,
+            specialties,
+            languages,
+            clinic_ids: clinicIds,
+            profile: profile as Record<string, unknown>,
+          }),
           text,
         );
       }),
@@ -131,7 +114,7 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
     () => ({
       title: "A clinic's details",
       description:
-        "A clinic's name, address and phone as Eka has them. Use it to tell a patient where to go for an in-clinic appointment.",
+        "A clinic's name and address as Eka has them. Use it to tell a patient where to go for an in-clinic appointment.",
       inputSchema: { clinic_id: idField('clinic_id').describe('Eka clinic id, from get_business_entities.') },
       outputSchema: {
         clinic_id: z.string(),
@@ -143,27 +126,19 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
     }),
     async ({ clinic_id }, extra) =>
       runTool('get_clinic_details_basic', deps, async () => {
-        const raw = obj(
-          await client.request({
-            method: 'GET',
-            path: `/dr/v1/business/clinic/${encodeURIComponent(clinic_id)}`,
-            notFoundMessage: `No clinic with id ${clinic_id}: get the ids with get_business_entities`,
-            signal: extra.signal,
-          }),
-        );
-        const clinic = obj(obj(raw.data).clinic ?? raw.clinic);
-        const name = str(clinic.name);
+        const { data } = await client.call(clinicDetails, {
+          params: { clinic_id },
+          notFoundMessage: `No clinic with id ${clinic_id}: get the ids with get_business_entities`,
+          signal: extra.signal,
+        });
+        const clinic = data.clinic;
+        const name = clinic.name;
         const address = clinic.address;
-        const addressText =
-          typeof address === 'string'
-            ? address
-            : address && typeof address === 'object'
-              ? Object.values(address)
-                  .filter((v) => typeof v === 'string' && v)
-                  .join(', ')
-              : '';
+        const addressText = address
+          ? [address.line1, address.city, address.state, address.pincode].filter(Boolean).join(', ')
+          : '';
         return toolResult(
-          compact({ clinic_id, name, address, clinic }),
+          compact({ clinic_id, name, address, clinic: clinic as Record<string, unknown> }),
           `Clinic ${name ?? clinic_id}${addressText ? `, ${addressText}` : ''}.`,
         );
       }),

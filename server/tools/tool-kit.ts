@@ -5,6 +5,7 @@
  * so a tool never takes the process down.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ContractViolation } from '../eka/api/endpoint';
 import type { EkaClient } from '../eka/client';
 import { isEkaError } from '../errors';
 import type { Logger } from '../logging';
@@ -25,6 +26,17 @@ export function toolResult(structured: Record<string, unknown>, text: string): C
 export function toolError(error: unknown): CallToolResult {
   if (isEkaError(error)) {
     return { isError: true, content: [{ type: 'text', text: `${error.message} (${error.code})` }] };
+  }
+  if (error instanceof ContractViolation) {
+    return {
+      isError: true,
+      content: [
+        {
+          type: 'text',
+          text: `Eka MCP refused to send Eka a request its published contract does not allow (${error.endpoint}, ${error.part}: ${error.detail}). Check the values given, and report it if they look right. (contract_violation)`,
+        },
+      ],
+    };
   }
   if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
     return {
@@ -55,7 +67,11 @@ export async function runTool(
     deps.logger.debug('Tool call done', { tool: name, ms: Math.round(performance.now() - started) });
     return result;
   } catch (error) {
-    const code = isEkaError(error) ? error.code : 'internal_error';
+    const code = isEkaError(error)
+      ? error.code
+      : error instanceof ContractViolation
+        ? 'contract_violation'
+        : 'internal_error';
     const log = code === 'internal_error' ? deps.logger.error : deps.logger.warn;
     log('Tool call failed', { tool: name, errorCode: code, error });
     return toolError(error);

@@ -22,6 +22,9 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  */
 export type EkaHeader = 'authorization' | 'client-id' | 'x-api-key';
 
+/** How an endpoint's published file spells its error replies (see `EkaEndpoint.errorShape`). */
+export type ErrorShape = 'error-object' | 'code-error' | 'error-string';
+
 export interface EkaEndpoint<
   P extends z.ZodType = z.ZodType,
   Q extends z.ZodType = z.ZodType,
@@ -41,8 +44,23 @@ export interface EkaEndpoint<
   headers: readonly EkaHeader[];
   /** Request body schema; absent: no body. */
   body?: B;
-  /** Response schema for the success statuses; absent for an empty reply (204). */
+  /**
+   * Headers the caller passes per call besides those (a strict object schema
+   * with lower-case names, e.g. ABHA's `x-pt-id`); absent: none.
+   */
+  callHeaders?: z.ZodType;
+  /** Response schema for the success statuses; absent for an empty reply (204) or a binary one. */
   response?: R;
+  /** A binary reply (e.g. `image/png`) instead of JSON: `call` returns its bytes. */
+  binary?: { contentType: string };
+  /**
+   * The error body shape Eka's file publishes for this endpoint's 4xx/5xx:
+   * - `error-object`: `{error: {code, message}}` (doc-tool.yaml, patient_directory.yml);
+   * - `code-error`: `{code: <status>, error: <message>}` (registration.yml, authorization.yml);
+   * - `error-string`: `{error: <message>}` (references.yaml).
+   * Default `error-object`.
+   */
+  errorShape?: ErrorShape;
   /** Success statuses the published file lists (e.g. `[200]`, `[204]`). */
   success: readonly number[];
   /** Safe to repeat on 429/502/503 and network errors (defaults: GET, PUT, DELETE). */
@@ -52,42 +70,45 @@ export interface EkaEndpoint<
 }
 
 /** Declares an endpoint, keeping its schema types for `EkaClient.call`. */
-export function defineEndpoint<
-  P extends z.ZodType = z.ZodNever,
-  Q extends z.ZodType = z.ZodNever,
-  B extends z.ZodType = z.ZodNever,
-  R extends z.ZodType = z.ZodNever,
->(endpoint: EkaEndpoint<P, Q, B, R>): EkaEndpoint<P, Q, B, R> {
+export function defineEndpoint<const E extends EkaEndpoint>(endpoint: E): E {
   return endpoint;
 }
 
 /** What a caller passes to `EkaClient.call` for one endpoint. */
-export type CallInput<E extends EkaEndpoint> = (E['params'] extends z.ZodType
-  ? { params: z.input<E['params']> }
+export type CallInput<E extends EkaEndpoint> = (E extends { params: infer P extends z.ZodType }
+  ? { params: z.input<P> }
   : { params?: undefined }) &
-  (E['query'] extends z.ZodType ? { query?: z.input<E['query']> } : { query?: undefined }) &
-  (E['body'] extends z.ZodType ? { body: z.input<E['body']> } : { body?: undefined }) & {
+  (E extends { query: infer Q extends z.ZodType } ? { query?: z.input<Q> } : { query?: undefined }) &
+  (E extends { body: infer B extends z.ZodType } ? { body: z.input<B> } : { body?: undefined }) &
+  (E extends { callHeaders: infer H extends z.ZodType }
+    ? { headers: z.input<H> }
+    : { headers?: undefined }) & {
     /** Message for a 404, e.g. "No patient with that id". */
     notFoundMessage?: string;
     /** Cancels the call (the MCP client gave up). */
     signal?: AbortSignal;
   };
 
-/** The parsed success reply of an endpoint (`undefined` for an empty reply). */
-export type CallOutput<E extends EkaEndpoint> = E['response'] extends z.ZodType
-  ? z.output<E['response']>
-  : undefined;
+/** The parsed success reply of an endpoint (`undefined` for an empty reply, bytes for a binary one). */
+export type CallOutput<E extends EkaEndpoint> = E extends { response: infer R extends z.ZodType }
+  ? z.output<R>
+  : E extends { binary: { contentType: string } }
+    ? Uint8Array
+    : undefined;
 
 /** Why a request breaks its description (a bug on our side, or a hostile client at the sandbox). */
 export class ContractViolation extends Error {
   readonly endpoint: string;
   readonly part: 'params' | 'query' | 'body' | 'headers' | 'response';
+  /** The first problem, without the endpoint prefix (for an error reply). */
+  readonly detail: string;
 
   constructor(endpoint: string, part: ContractViolation['part'], detail: string) {
     super(`${endpoint}: ${part} does not match Eka's published contract: ${detail}`);
     this.name = 'ContractViolation';
     this.endpoint = endpoint;
     this.part = part;
+    this.detail = detail;
   }
 }
 
@@ -152,3 +173,40 @@ export const EkaErrorBody = z
     message: z.string().optional(),
   })
   .loose();
+
+/** Eka's error body for an endpoint, in the shape its published file uses. */
+export function ekaErrorBody(
+  endpoint: Pick<EkaEndpoint, 'errorShape'>,
+  status: number,
+  code: string,
+  message: string,
+): Record<string, unknown> {
+  switch (endpoint.errorShape ?? 'error-object') {
+    case 'error-object':
+      return { error: { code, message } };
+    case 'code-error':
+      return { code: status, error: message, source_error: { code, message } };
+    case 'error-string':
+      return { error: message };
+  }
+}
+
+/** A query integer: a number from the client, digits from a URL (both checked alike). */
+export function queryInt(check: (n: z.ZodNumber) => z.ZodNumber = (n) => n) {
+  return z.preprocess(
+    (value) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value),
+    check(z.number().int()),
+  );
+}
+
+/** A query boolean: `true`/`false` from the client or as text in a URL. */
+export function queryBool() {
+  return z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean());
+}
+
+/** Every query value of a URL as an object (the last value of a repeated name). */
+export function queryObject(params: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of params) out[key] = value;
+  return out;
+}
