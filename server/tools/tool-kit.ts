@@ -86,22 +86,3 @@ export function compact<T extends Record<string, unknown>>(value: T): T {
   }
   return out as T;
 }
-
-/** Reads a string field, accepting numbers too. */
-export function str(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return undefined;
-}
-
-/** Reads an object field, or an empty object. */
-export function obj(value: unknown): Record<string, unknown> {
-  return value && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-}
-
-/** Reads an array field, or an empty array. */
-export function arr(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}

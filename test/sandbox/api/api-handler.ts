@@ -29,6 +29,11 @@ function sleep(ms: number, res: ServerResponse): Promise<void> {
 }
 
 function writeReply(res: ServerResponse, reply: Reply): void {
+  if (reply.status === 204) {
+    res.writeHead(204, { 'cache-control': 'no-store', ...reply.headers });
+    res.end();
+    return;
+  }
   if (reply.raw) {
     res.writeHead(reply.status ?? 200, {
       'content-type': reply.raw.contentType,

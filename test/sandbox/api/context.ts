@@ -7,20 +7,23 @@ export interface Appointment {
   doctor_id: string;
   clinic_id: string;
   patient_id: string;
-  status: 'BOOKED' | 'COMPLETED' | 'CANCELLED';
-  mode: 'INCLINIC' | 'VIDEO' | 'AUDIO';
+  /** Eka's status code: BK booked, CM completed, CN cancelled (API), RE rescheduled (API). */
+  status: 'BK' | 'CM' | 'CN' | 'RE';
+  /** The booking mode. */
+  mode: 'INCLINIC' | 'PHONE' | 'VIDEO';
   /** Epoch seconds. */
   start_time: number;
   end_time: number;
-  reason?: string;
+  notes?: string;
   created_at: number;
 }
 
-/** An ABHA OTP login in progress. */
+/** One step of an ABHA OTP login; each step answers a new transaction id for the next. */
 export interface AbhaTransaction {
   txnId: string;
   mobile: string;
-  verified: boolean;
+  /** `otp`: waiting for the OTP (after init); `select`: waiting for an ABHA address (after verify). */
+  step: 'otp' | 'select';
   expiresAt: number;
 }
 

@@ -1,17 +1,28 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** An error answered as `{error, message}` JSON with an HTTP status. */
+/**
+ * An error answered with an HTTP status: as `body` when given (a contract
+ * route puts Eka's published error shape there), else as `{error, message}`.
+ */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly headers: Record<string, string>;
+  readonly body: unknown;
 
-  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    headers: Record<string, string> = {},
+    body?: unknown,
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.headers = headers;
+    this.body = body;
   }
 }
 
@@ -35,7 +46,7 @@ export function sendJson(
 /** Writes an `ApiError` (or an unexpected error as a 500) as JSON. */
 export function sendError(res: ServerResponse, error: unknown): void {
   if (error instanceof ApiError) {
-    sendJson(res, error.status, { error: error.code, message: error.message }, error.headers);
+    sendJson(res, error.status, error.body ?? { error: error.code, message: error.message }, error.headers);
     return;
   }
   sendJson(res, 500, { error: 'server_error', message: 'The sandbox failed to handle this request.' });

@@ -1,14 +1,21 @@
+import {
+  allPublishers,
+  searchMedications,
+  searchPharmacology,
+  searchProtocols,
+} from '../../../server/eka/api/knowledge';
 import { seedDrugs } from '../seed/drugs';
-import { PHARMACOLOGY } from '../seed/pharmacology';
+import { PHARMACOLOGY, type PharmacologyEntry } from '../seed/pharmacology';
 import { PROTOCOLS, type Protocol } from '../seed/protocols';
-import { ApiError, readJson } from './http-util';
+import { contractRoute } from './contract-route';
+import { ApiError } from './http-util';
 import type { Route } from './router';
 
 const DRUGS = seedDrugs();
 const MAX_DRUGS = 50;
 
 const norm = (value: string) => value.toLowerCase().replace(/\s+/g, '');
-const list = (value: string | null) =>
+const list = (value: string | undefined) =>
   (value ?? '')
     .split(',')
     .map((v) => v.trim().toLowerCase())
@@ -20,10 +27,25 @@ function protocolView(p: Protocol) {
     source_url: p.source_url,
     type: p.type,
     author: p.author,
-    publisher: p.publisher,
     publication_year: p.publication_year,
     conditions: p.conditions,
-    title: p.title,
+  };
+}
+
+/** A `PharmacologyEntry` (references.yaml): the text fields are strings. */
+function pharmacologyView(e: PharmacologyEntry) {
+  return {
+    generic_name: e.generic_name,
+    components: e.components,
+    is_compound: e.components.length > 1,
+    generic_category: e.generic_category,
+    pregnancy_category: e.pregnancy_category,
+    indications: e.indications.join('; '),
+    dose: e.dose,
+    contraindications: e.contraindications.join('; '),
+    adverse_effects: e.adverse_effects.join('; '),
+    precautions: e.interactions.length ? `Interactions: ${e.interactions.join('; ')}` : null,
+    note: e.source,
   };
 }
 
@@ -36,102 +58,66 @@ function matchesQuery(p: Protocol, query: string): boolean {
   return words.length > 0 && words.every((w) => haystack.includes(w.replace(/s$/, '')));
 }
 
-/** The clinical reference endpoints under `/eka-mcp/`: drugs, protocols, publishers, pharmacology. */
+/** The clinical reference endpoints under `/eka-mcp/` (references.yaml). */
 export const knowledgeRoutes: Route[] = [
-  {
-    method: 'GET',
-    path: '/eka-mcp/medications/v1/search',
-    handle({ url }) {
-      const q = url.searchParams;
-      const name = (q.get('drug_name') ?? '').trim().toLowerCase();
-      if (name.length < 2)
-        throw new ApiError(400, 'invalid_request', '"drug_name" needs at least two characters.');
-      const form = (q.get('form') ?? '').trim().toLowerCase();
-      const generics = list(q.get('generic_names'));
-      const volumes = list(q.get('volumes')).map(norm);
-      const hits = DRUGS.filter(
-        (d) =>
-          (d.name.toLowerCase().includes(name) || d.generic_name.toLowerCase().includes(name)) &&
-          (!form || d.form === form || d.form.startsWith(`${form} `)) &&
-          (generics.length === 0 || generics.some((g) => d.generic_name.toLowerCase().includes(g))) &&
-          (volumes.length === 0 || volumes.includes(norm(d.volume))),
-      ).slice(0, MAX_DRUGS);
-      return {
-        json: hits.map((d) => ({
-          name: d.name,
-          generic_name: d.generic_name,
-          manufacturer_name: d.manufacturer_name,
-          product_type: d.product_type,
-          volume: d.volume,
-        })),
-      };
-    },
-  },
-  {
-    method: 'POST',
-    path: '/eka-mcp/protocols/v1/search',
-    async handle({ req }) {
-      const body = await readJson(req);
-      if (!Array.isArray(body) || body.length === 0 || body.length > 10) {
-        throw new ApiError(
-          400,
-          'invalid_request',
-          'The body must be a list of 1 to 10 {query, tag, publisher} objects.',
-        );
+  contractRoute(searchMedications, ({ query }) => {
+    const name = (query.drug_name ?? '').trim().toLowerCase();
+    const form = (query.form ?? '').trim().toLowerCase();
+    const generics = list(query.generic_names);
+    const volumes = list(query.volumes).map(norm);
+    if (!name && generics.length === 0) {
+      throw new ApiError(400, 'invalid_request', 'Give drug_name or generic_names.');
+    }
+    const hits = DRUGS.filter(
+      (d) =>
+        (!name || d.name.toLowerCase().includes(name) || d.generic_name.toLowerCase().includes(name)) &&
+        (!form || d.form === form || d.form.startsWith(`${form} `)) &&
+        (generics.length === 0 || generics.some((g) => d.generic_name.toLowerCase().includes(g))) &&
+        (volumes.length === 0 || volumes.some((v) => norm(d.volume).startsWith(v))),
+    ).slice(0, MAX_DRUGS);
+    return {
+      json: hits.map((d) => ({
+        name: d.name,
+        generic_name: d.generic_name,
+        manufacturer_name: d.manufacturer_name,
+        product_type: d.product_type,
+      })),
+    };
+  }),
+  contractRoute(searchProtocols, ({ body }) => {
+    const seen = new Set<string>();
+    const results = [];
+    for (const { query, tag, publisher } of body.queries) {
+      for (const p of PROTOCOLS) {
+        if (!p.tags.includes(tag.toLowerCase())) continue;
+        if (p.publisher.toLowerCase() !== publisher.toLowerCase()) continue;
+        if (!matchesQuery(p, query)) continue;
+        if (seen.has(p.url)) continue;
+        seen.add(p.url);
+        results.push(protocolView(p));
       }
-      const seen = new Set<string>();
-      const results = [];
-      for (const item of body) {
-        if (
-          typeof item !== 'object' ||
-          item === null ||
-          typeof (item as { query?: unknown }).query !== 'string'
-        ) {
-          throw new ApiError(400, 'invalid_request', 'Every search needs a "query" string.');
-        }
-        const { query, tag, publisher } = item as { query: string; tag?: unknown; publisher?: unknown };
-        if (
-          (tag !== undefined && typeof tag !== 'string') ||
-          (publisher !== undefined && typeof publisher !== 'string')
-        ) {
-          throw new ApiError(400, 'invalid_request', '"tag" and "publisher" must be strings.');
-        }
-        for (const p of PROTOCOLS) {
-          if (tag && !p.tags.includes(tag.toLowerCase())) continue;
-          if (publisher && p.publisher.toLowerCase() !== publisher.toLowerCase()) continue;
-          if (query.trim() !== '' && !matchesQuery(p, query)) continue;
-          if (seen.has(p.url)) continue;
-          seen.add(p.url);
-          results.push(protocolView(p));
-        }
-      }
-      return { json: results };
-    },
-  },
-  {
-    method: 'GET',
-    path: '/eka-mcp/protocols/v1/publishers/tag',
-    handle({ url }) {
-      const tag = (url.searchParams.get('tag') ?? '').trim().toLowerCase();
-      if (!tag) throw new ApiError(400, 'invalid_request', '"tag" is required, e.g. diabetes.');
-      const publishers = [...new Set(PROTOCOLS.filter((p) => p.tags.includes(tag)).map((p) => p.publisher))];
-      return { json: publishers.sort() };
-    },
-  },
-  {
-    method: 'GET',
-    path: '/eka-mcp/pharmacology/v1/search',
-    handle({ url }) {
-      const query = (url.searchParams.get('query') ?? '').trim().toLowerCase();
-      if (query.length < 2)
-        throw new ApiError(400, 'invalid_request', '"query" needs at least two characters.');
-      const results = PHARMACOLOGY.filter(
-        (e) =>
-          e.generic_name.toLowerCase().includes(query) ||
-          e.drug_class.toLowerCase().includes(query) ||
-          e.indications.some((i) => i.includes(query)),
-      );
-      return { json: { results } };
-    },
-  },
+    }
+    return { json: results };
+  }),
+  contractRoute(allPublishers, () => ({
+    json: [...new Set(PROTOCOLS.map((p) => p.publisher))].sort(),
+  })),
+  contractRoute(searchPharmacology, ({ query }) => {
+    const text = (query.query ?? '').trim().toLowerCase();
+    const category = (query.category ?? '').trim().toLowerCase();
+    if (text.length < 2 && !category) {
+      throw new ApiError(400, 'invalid_request', '"query" needs at least two characters.');
+    }
+    const results = PHARMACOLOGY.filter(
+      (e) =>
+        (!category || e.generic_category.toLowerCase().includes(category)) &&
+        (!text ||
+          (query.exact_match
+            ? e.generic_name.toLowerCase() === text
+            : e.generic_name.toLowerCase().includes(text) ||
+              e.generic_category.toLowerCase().includes(text) ||
+              e.indications.some((i) => i.includes(text)))),
+    ).slice(0, query.limit ?? 10);
+    return { json: { results: results.map(pharmacologyView), search_info: { query: text } } };
+  }),
 ];

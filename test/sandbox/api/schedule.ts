@@ -42,7 +42,7 @@ export function daySlots(clinic: Clinic, dayStartMs: number, scheduleStart: numb
 /** Whether the doctor already has an active appointment overlapping the slot. */
 export function isTaken(appointments: Iterable<Appointment>, doctor: Doctor, slot: Slot): boolean {
   for (const a of appointments) {
-    if (a.doctor_id !== doctor.doctor_id || a.status === 'CANCELLED') continue;
+    if (a.doctor_id !== doctor.doctor_id || a.status === 'CN') continue;
     if (a.start_time < slot.end && slot.start < a.end_time) return true;
   }
   return false;

@@ -3,7 +3,7 @@ import { DAY_MS, daySlots } from '../api/schedule';
 import type { Patient } from './patients';
 import { CLINICS, DOCTORS } from './practice';
 
-/** A few booked appointments in the coming week, so lists are not empty; deterministic given the start day. */
+/** Booked appointments in the coming week (45 over three days, so a day-range list has more than one page); deterministic given the start day. */
 export function seedAppointments(patients: Patient[], scheduleStart: number): Appointment[] {
   const active = patients.filter((p) => !p.arc);
   const appointments: Appointment[] = [];
@@ -13,7 +13,7 @@ export function seedAppointments(patients: Patient[], scheduleStart: number): Ap
       const clinic = CLINICS.find((c) => c.clinic_id === doctor.clinics[0]);
       if (!clinic) continue;
       const slots = daySlots(clinic, scheduleStart + day * DAY_MS, scheduleStart);
-      for (const index of [1, 4]) {
+      for (const index of [1, 4, 7]) {
         const slot = slots[index];
         const patient = active[(n * 7) % active.length];
         if (!slot || !patient) continue;
@@ -23,11 +23,11 @@ export function seedAppointments(patients: Patient[], scheduleStart: number): Ap
           doctor_id: doctor.doctor_id,
           clinic_id: clinic.clinic_id,
           patient_id: patient.oid,
-          status: 'BOOKED',
+          status: 'BK',
           mode: n % 4 === 0 ? 'VIDEO' : 'INCLINIC',
           start_time: slot.start,
           end_time: slot.end,
-          reason: n % 2 === 0 ? 'Follow-up' : 'Fever and cough',
+          notes: n % 2 === 0 ? 'Follow-up' : 'Fever and cough',
           created_at: Math.floor(scheduleStart / 1000),
         });
       }

@@ -1,7 +1,7 @@
 /** A pharmacology entry as `pharmacology/v1/search` returns it (synthetic summaries, not for clinical use). */
 export interface PharmacologyEntry {
   generic_name: string;
-  drug_class: string;
+  generic_category: string;
   components: string[];
   indications: string[];
   dose: string;
@@ -16,7 +16,7 @@ const SOURCE = 'Sandbox summary modelled on the National Formulary of India (syn
 
 const E = (
   generic_name: string,
-  drug_class: string,
+  generic_category: string,
   indications: string[],
   dose: string,
   contraindications: string[],
@@ -25,7 +25,7 @@ const E = (
   interactions: string[],
 ): PharmacologyEntry => ({
   generic_name,
-  drug_class,
+  generic_category,
   components: generic_name.split(' + '),
   indications,
   dose,
