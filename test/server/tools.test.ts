@@ -6,12 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ABHA_TEST_OTP } from '../sandbox/credentials';
 import { type Sandbox, startSandbox } from '../sandbox/index';
 import { seedPatients } from '../sandbox/seed/patients';
+import { PHARMACOLOGY } from '../sandbox/seed/pharmacology';
 import { BUSINESS, CLINICS, DOCTORS } from '../sandbox/seed/practice';
 import { PROTOCOLS } from '../sandbox/seed/protocols';
 import { credentialsEnv, istDate, type ServerHandle, startServer, structured, textOf } from './harness';
 
 const EVERY_TOOL = [
   'search_patients',
+  'get_patient_details_basic',
   'get_comprehensive_patient_profile',
   'add_patient',
   'list_patients',
@@ -24,8 +26,10 @@ const EVERY_TOOL = [
   'get_available_dates',
   'get_appointment_slots',
   'book_appointment',
+  'reschedule_appointment',
   'show_appointments_basic',
   'get_patient_appointments_basic',
+  'get_appointment_details',
   'complete_appointment',
   'cancel_appointment',
   'abha_send_otp',
@@ -132,7 +136,6 @@ describe('patients', () => {
         gender: 'M',
         mobile: '+91 90000 12345',
         email: 'test.kumar@patients.example',
-        address: { line1: '1, MG Road', city: 'Bengaluru', state: 'Karnataka', pincode: '560001' },
       }),
     );
     expect(added.patient_id).toMatch(/\S/);
@@ -184,7 +187,7 @@ describe('patients', () => {
     const base = { name: 'Asha Rao', dob: '1985-01-01', gender: 'F', mobile: '+919000012399' };
     const badMobile = await server.call('add_patient', { ...base, mobile: '12345' });
     expect(badMobile.isError).toBe(true);
-    expect(textOf(badMobile)).toMatch(/\+91 followed by 10 digits/);
+    expect(textOf(badMobile)).toMatch(/10 digits starting 6-9, optionally after \+91 or 91/);
     const badDate = await server.call('add_patient', { ...base, dob: '01/02/1985' });
     expect(textOf(badDate)).toMatch(/YYYY-MM-DD/);
     const badGender = await server.call('add_patient', { ...base, gender: 'female' });
@@ -200,20 +203,73 @@ describe('patients', () => {
     expect(textOf(result)).toMatch(/No patient with id no-such-patient.*search_patients.*\(not_found\)/s);
   });
 
-  it('list_patients pages through patients and says how to get the next page', async () => {
-    const first = await server.call('list_patients', { page_no: 0, page_size: 5 });
-    const page = structured<{ patients: unknown[]; next_page: number | null }>(first);
+  it('list_patients pages from page 1 and stops at the page Eka marks nextPage -1', async () => {
+    const first = await server.call('list_patients', { page_size: 5 });
+    const page = structured<{
+      patients: { patient_id: string }[];
+      page_no: number;
+      next_page: number | null;
+    }>(first);
+    expect(page.page_no).toBe(1);
     expect(page.patients).toHaveLength(5);
-    expect(page.next_page).toBe(1);
-    expect(textOf(first)).toMatch(/page_no=1/);
+    expect(page.next_page).toBe(2);
+    expect(textOf(first)).toMatch(/page_no=2/);
     const second = structured<{ patients: { patient_id: string }[] }>(
-      await server.call('list_patients', { page_no: 1, page_size: 5 }),
+      await server.call('list_patients', { page_no: 2, page_size: 5 }),
     );
     expect(second.patients).toHaveLength(5);
-    const firstIds = (page.patients as { patient_id: string }[]).map((p) => p.patient_id);
+    const firstIds = page.patients.map((p) => p.patient_id);
     expect(second.patients.filter((p) => firstIds.includes(p.patient_id))).toEqual([]);
+
+    // The last page: Eka answers nextPage -1, which is no page to offer.
+    const active = seedPatients().filter((p) => !p.arc).length;
+    const lastNo = Math.ceil((active + 10) / 50);
+    let last = structured<{ patients: unknown[]; next_page: number | null }>(
+      await server.call('list_patients', { page_no: 1, page_size: 50 }),
+    );
+    for (let n = 2; last.next_page !== null && n <= lastNo + 1; n += 1) {
+      last = structured(await server.call('list_patients', { page_no: n, page_size: 50 }));
+    }
+    expect(last.next_page).toBeNull();
+    expect(last.patients.length).toBeGreaterThan(0);
+
+    const zero = await server.call('list_patients', { page_no: 0 });
+    expect(textOf(zero)).toMatch(/page_no starts at 1/);
     const bad = await server.call('list_patients', { page_size: 5000 });
     expect(textOf(bad)).toMatch(/at most 2000/);
+  });
+
+  it('get_patient_details_basic reads the profile with the ABHA address Eka keeps as a string', async () => {
+    const seeded = seedPatients().find((p) => !p.arc && p.abha)!;
+    const details = structured<{ patient: Record<string, unknown> }>(
+      await server.call('get_patient_details_basic', { patient_id: seeded.oid }),
+    );
+    expect(details.patient).toMatchObject({
+      patient_id: seeded.oid,
+      name: seeded.fln,
+      mobile: seeded.mobile,
+      abha_address: seeded.abha!.abha_address,
+    });
+  });
+
+  it('accepts a mobile as 10 digits, +91... or 91... in search_patients and get_patient_by_mobile', async () => {
+    const counts = new Map<string, number>();
+    for (const p of seedPatients()) counts.set(p.mobile, (counts.get(p.mobile) ?? 0) + 1);
+    const seeded = seedPatients().find((p) => !p.arc && counts.get(p.mobile) === 1)!;
+    const ten = seeded.mobile.slice(3);
+    for (const mobile of [ten, `+91${ten}`, `91${ten}`, `+91 ${ten.slice(0, 5)} ${ten.slice(5)}`]) {
+      const found = structured<{ found: boolean; patient: { patient_id: string } }>(
+        await server.call('get_patient_by_mobile', { mobile }),
+      );
+      expect(found, mobile).toMatchObject({ found: true, patient: { patient_id: seeded.oid } });
+      const searched = structured<{ patients: { patient_id: string }[] }>(
+        await server.call('search_patients', { prefix: mobile, limit: 50 }),
+      );
+      expect(
+        searched.patients.map((p) => p.patient_id),
+        mobile,
+      ).toContain(seeded.oid);
+    }
   });
 
   it('get_patient_by_mobile finds a seeded patient and says found=false for an unknown number', async () => {
@@ -248,10 +304,17 @@ describe('practice', () => {
       name: string;
       clinic_ids: string[];
       specialties: string[];
+      languages: string[];
     }>(await server.call('get_doctor_profile_basic', { doctor_id: doctorId }));
     expect(doctor.name).toContain(`${seededDoctor.firstName} ${seededDoctor.lastName}`);
     expect([...doctor.clinic_ids].sort()).toEqual([...seededDoctor.clinics].sort());
+    // Eka's fields: major_speciality.name, speciality[].name and professional.language[].language.
     expect(doctor.specialties).toEqual(seededDoctor.specialties);
+    expect(doctor.specialties.length).toBeGreaterThan(0);
+    expect(doctor.languages).toEqual(seededDoctor.languages);
+    expect(textOf(await server.call('get_doctor_profile_basic', { doctor_id: doctorId }))).toContain(
+      `speaks ${seededDoctor.languages.join(', ')}`,
+    );
     const clinic = structured<{ clinic_id: string; name: string }>(
       await server.call('get_clinic_details_basic', { clinic_id: clinicId }),
     );
@@ -314,7 +377,8 @@ describe('appointments', () => {
         doctor_id: doctorId,
         clinic_id: clinicId,
         start_time: slot.start_time,
-        reason: 'Follow-up',
+        mode: 'PHONE',
+        notes: 'Follow-up',
       }),
     );
     expect(booked.booked).toBe(true);
@@ -341,9 +405,32 @@ describe('appointments', () => {
     expect(textOf(again)).toMatch(/already taken/);
 
     const listed = structured<{ appointments: { appointment_id: string }[] }>(
-      await server.call('get_patient_appointments_basic', { patient_id: patientId, start_date: slot.date }),
+      await server.call('get_patient_appointments_basic', { patient_id: patientId }),
     );
     expect(listed.appointments.map((a) => a.appointment_id)).toContain(booked.appointment_id);
+
+    // The booking went out as Eka publishes it: mode PHONE and the notes at the top level.
+    const details = structured<{ appointment: Record<string, unknown> }>(
+      await server.call('get_appointment_details', { appointment_id: booked.appointment_id }),
+    );
+    const fee = CLINICS.find((c) => c.clinic_id === clinicId)!.services[0]!.fee;
+    expect(details.appointment).toMatchObject({
+      appointment_id: booked.appointment_id,
+      patient_id: patientId,
+      status: 'BK',
+      mode: 'tele',
+      notes: 'Follow-up',
+      start_time: slot.start_time,
+      fee,
+    });
+    const audio = await server.call('book_appointment', {
+      patient_id: patientId,
+      doctor_id: doctorId,
+      clinic_id: clinicId,
+      start_time: slot.start_time,
+      mode: 'AUDIO',
+    });
+    expect(textOf(audio)).toMatch(/INCLINIC, PHONE, VIDEO/);
   });
 
   it('book_appointment refuses past times and millisecond timestamps', async () => {
@@ -366,7 +453,22 @@ describe('appointments', () => {
     expect(textOf(millis)).toMatch(/epoch seconds/);
   });
 
-  it('show_appointments_basic, complete_appointment and cancel_appointment manage the day list', async () => {
+  it('get_appointment_slots gives each slot the fee of its service (data.services[conf_id].price)', async () => {
+    const fee = CLINICS.find((c) => c.clinic_id === clinicId)!.services[0]!.fee;
+    const slots = structured<{ slots: { fee?: number; service_name?: string }[] }>(
+      await server.call('get_appointment_slots', {
+        doctor_id: doctorId,
+        clinic_id: clinicId,
+        start_date: istDate(0),
+        end_date: istDate(6),
+        only_available: false,
+      }),
+    ).slots;
+    expect(slots.length).toBeGreaterThan(0);
+    expect(slots.every((s) => s.fee === fee && s.service_name)).toBe(true);
+  });
+
+  it('complete_appointment and cancel_appointment get 204 from Eka and the list shows CM and CN', async () => {
     const patientId = await anyPatientId();
     const [first, second] = (await freeSlots()).slice(-2);
     const book = async (slot: Slot) =>
@@ -380,10 +482,7 @@ describe('appointments', () => {
       ).appointment_id;
     const a = await book(first!);
     const b = await book(second!);
-    const shown = structured<{
-      appointments: { appointment_id: string; status: string }[];
-      next_page: number | null;
-    }>(
+    const shown = structured<{ appointments: { appointment_id: string; status: string }[] }>(
       await server.call('show_appointments_basic', {
         doctor_id: doctorId,
         start_date: first!.date,
@@ -392,68 +491,200 @@ describe('appointments', () => {
     );
     expect(shown.appointments.map((x) => x.appointment_id)).toEqual(expect.arrayContaining([a, b]));
 
+    sandbox.requests.clear();
     const completed = structured<{ status: string }>(
       await server.call('complete_appointment', { appointment_id: a }),
     );
-    expect(completed.status).toBe('COMPLETED');
+    expect(completed.status).toBe('CM');
     const cancelled = structured<{ status: string }>(
       await server.call('cancel_appointment', { appointment_id: b }),
     );
-    expect(cancelled.status).toBe('CANCELLED');
+    expect(cancelled.status).toBe('CN');
+    expect(
+      sandbox.requests
+        .list()
+        .filter((r) => /\/(complete|cancel)$/.test(r.path))
+        .map((r) => r.status),
+    ).toEqual([204, 204]);
     const cancelCompleted = await server.call('cancel_appointment', { appointment_id: a });
     expect(cancelCompleted.isError).toBe(true);
-    expect(textOf(cancelCompleted)).toMatch(/conflict/);
+    expect(textOf(cancelCompleted)).toMatch(/completed appointment cannot be cancelled/);
     const unknown = await server.call('complete_appointment', { appointment_id: 'a-99999' });
     expect(unknown.isError).toBe(true);
     expect(textOf(unknown)).toMatch(/No appointment with id a-99999/);
 
-    const after = structured<{ appointments: { appointment_id: string; status: string }[] }>(
+    const after = structured<{
+      appointments: { appointment_id: string; status: string; status_text: string }[];
+    }>(
       await server.call('show_appointments_basic', {
         doctor_id: doctorId,
         start_date: first!.date,
         end_date: second!.date,
       }),
     );
-    // The day list carries the same status words the status changes reported.
+    // The list carries the same status codes the status changes reported.
     const statusOf = new Map(after.appointments.map((x) => [x.appointment_id, x.status]));
-    expect([statusOf.get(a), statusOf.get(b)]).toEqual([completed.status, cancelled.status]);
+    expect([statusOf.get(a), statusOf.get(b)]).toEqual(['CM', 'CN']);
+    expect(after.appointments.find((x) => x.appointment_id === a)?.status_text).toBe('completed');
+  });
+
+  it('show_appointments_basic pages through a range with more than one page (a full page means more)', async () => {
+    const seen: string[] = [];
+    let pageNo = 0;
+    let pages = 0;
+    for (;;) {
+      const page = structured<{ appointments: { appointment_id: string }[]; next_page: number | null }>(
+        await server.call('show_appointments_basic', {
+          start_date: istDate(0),
+          end_date: istDate(6),
+          page_no: pageNo,
+        }),
+      );
+      pages += 1;
+      seen.push(...page.appointments.map((a) => a.appointment_id));
+      if (page.next_page === null) break;
+      expect(page.appointments).toHaveLength(30);
+      pageNo = page.next_page;
+    }
+    expect(pages).toBeGreaterThan(1);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.filter((id) => id.startsWith('a-seed-'))).toHaveLength(45);
+
+    const eightDays = await server.call('show_appointments_basic', {
+      start_date: istDate(0),
+      end_date: istDate(7),
+    });
+    expect(eightDays.isError).toBe(true);
+    expect(textOf(eightDays)).toMatch(/at most 7 days/);
+    const mixed = await server.call('show_appointments_basic', {
+      patient_id: await anyPatientId(),
+      doctor_id: doctorId,
+    });
+    expect(mixed.isError).toBe(true);
+    expect(textOf(mixed)).toMatch(/patient_id alone/);
+  });
+
+  it('reschedule_appointment moves an appointment to a free slot and refuses a taken one', async () => {
+    const patientId = await anyPatientId();
+    const free = await freeSlots();
+    const [from, to, taken] = [free[2]!, free[3]!, free[4]!];
+    const book = async (slot: Slot) =>
+      structured<{ appointment_id: string }>(
+        await server.call('book_appointment', {
+          patient_id: patientId,
+          doctor_id: doctorId,
+          clinic_id: clinicId,
+          start_time: slot.start_time,
+        }),
+      ).appointment_id;
+    const id = await book(from);
+    const other = await book(taken);
+    const moved = structured<{ rescheduled: boolean; start_time: number }>(
+      await server.call('reschedule_appointment', { appointment_id: id, start_time: to.start_time }),
+    );
+    expect(moved).toMatchObject({ rescheduled: true, start_time: to.start_time });
+    const details = structured<{ appointment: { start_time: number; status: string } }>(
+      await server.call('get_appointment_details', { appointment_id: id }),
+    );
+    expect(details.appointment).toMatchObject({ start_time: to.start_time, status: 'RE' });
+
+    const refused = structured<{ rescheduled: boolean; reason_not_booked: string; alternatives: Slot[] }>(
+      await server.call('reschedule_appointment', { appointment_id: id, start_time: taken.start_time }),
+    );
+    expect(refused).toMatchObject({ rescheduled: false, reason_not_booked: 'slot_taken' });
+    expect(refused.alternatives.length).toBeGreaterThan(0);
+    expect(
+      structured<{ appointment: { start_time: number } }>(
+        await server.call('get_appointment_details', { appointment_id: id }),
+      ).appointment.start_time,
+    ).toBe(to.start_time);
+    await server.call('cancel_appointment', { appointment_id: other });
   });
 });
 
 describe('ABHA', () => {
-  it('abha_send_otp, abha_verify_otp and abha_select_profile log a patient in to ABHA', async () => {
-    const withAbha = seedPatients().filter((p) => p.abha && !p.arc);
-    const byMobile = new Map<string, number>();
-    for (const p of withAbha) byMobile.set(p.mobile, (byMobile.get(p.mobile) ?? 0) + 1);
-    const patient = withAbha[0]!;
-    const sent = structured<{ txn_id: string }>(
-      await server.call('abha_send_otp', { mobile: patient.mobile }),
-    );
+  const withAbha = () => seedPatients().filter((p) => p.abha && !p.arc);
+  const family = () => {
+    const byMobile = new Map<string, ReturnType<typeof seedPatients>>();
+    for (const p of withAbha()) byMobile.set(p.mobile, [...(byMobile.get(p.mobile) ?? []), p]);
+    return [...byMobile.values()].find((list) => list.length >= 2)!;
+  };
+  const isPng = (data: string) => Buffer.from(data, 'base64').subarray(1, 4).toString('latin1') === 'PNG';
+
+  it('logs in a mobile with two ABHA profiles: new txn_id at each step, choice, then the card as a PNG', async () => {
+    const [one, two] = family();
+    const ten = one!.mobile.slice(3);
+    const sent = structured<{ txn_id: string }>(await server.call('abha_send_otp', { mobile: `91${ten}` }));
     expect(sent.txn_id).toMatch(/\S/);
 
     const wrong = await server.call('abha_verify_otp', { txn_id: sent.txn_id, otp: '12' });
     expect(wrong.isError).toBe(true);
     expect(textOf(wrong)).toMatch(/6-digit/);
 
-    const verified = structured<{ status: string; profiles: { phr_address: string }[] }>(
-      await server.call('abha_verify_otp', { txn_id: sent.txn_id, otp: ABHA_TEST_OTP }),
+    const verifiedResult = await server.call('abha_verify_otp', { txn_id: sent.txn_id, otp: ABHA_TEST_OTP });
+    const verified = structured<{
+      status: string;
+      txn_id: string;
+      profiles: { abha_address: string; name: string; kyc_verified: boolean }[];
+    }>(verifiedResult);
+    expect(verified.status).toBe('abha_select');
+    expect(verified.profiles.map((p) => p.abha_address).sort()).toEqual(
+      [one!.abha!.abha_address, two!.abha!.abha_address].sort(),
     );
-    expect(['abha_end', 'abha_select']).toContain(verified.status);
-    expect(verified.profiles.map((p) => p.phr_address)).toContain(patient.abha!.abha_address);
+    expect(verified.profiles.find((p) => p.abha_address === one!.abha!.abha_address)).toMatchObject({
+      name: one!.fln,
+      kyc_verified: true,
+    });
+    expect(verified.txn_id).not.toBe(sent.txn_id);
+    expect(verifiedResult.content.some((c) => c.type === 'image')).toBe(false);
 
-    const chosen = structured<{ phr_address: string; patient_id: string }>(
-      await server.call('abha_select_profile', {
-        txn_id: sent.txn_id,
-        phr_address: patient.abha!.abha_address,
-      }),
+    // The spent txn_id of the OTP step is refused at the selection step.
+    const stale = await server.call('abha_select_profile', {
+      txn_id: sent.txn_id,
+      phr_address: two!.abha!.abha_address,
+    });
+    expect(stale.isError).toBe(true);
+
+    const chosenResult = await server.call('abha_select_profile', {
+      txn_id: verified.txn_id,
+      phr_address: two!.abha!.abha_address,
+    });
+    const chosen = structured<{ status: string; abha_address: string; patient_id: string; card: string }>(
+      chosenResult,
     );
-    expect(chosen).toMatchObject({ phr_address: patient.abha!.abha_address, patient_id: patient.oid });
+    expect(chosen).toMatchObject({
+      status: 'abha_end',
+      abha_address: two!.abha!.abha_address,
+      patient_id: two!.oid,
+      card: 'attached',
+    });
+    const image = chosenResult.content.find((c) => c.type === 'image');
+    expect(image).toMatchObject({ type: 'image', mimeType: 'image/png' });
+    expect(isPng((image as { data: string }).data)).toBe(true);
 
     const badAddress = await server.call('abha_select_profile', {
-      txn_id: sent.txn_id,
+      txn_id: verified.txn_id,
       phr_address: 'not an address',
     });
     expect(textOf(badAddress)).toMatch(/name@abdm/);
+  });
+
+  it('logs in a mobile with one ABHA profile straight away and attaches its card', async () => {
+    const counts = new Map<string, number>();
+    for (const p of withAbha()) counts.set(p.mobile, (counts.get(p.mobile) ?? 0) + 1);
+    const single = withAbha().find((p) => counts.get(p.mobile) === 1)!;
+    const sent = structured<{ txn_id: string }>(
+      await server.call('abha_send_otp', { mobile: single.mobile }),
+    );
+    const result = await server.call('abha_verify_otp', { txn_id: sent.txn_id, otp: ABHA_TEST_OTP });
+    expect(structured(result)).toMatchObject({
+      status: 'abha_end',
+      patient_id: single.oid,
+      abha_address: single.abha!.abha_address,
+      card: 'attached',
+    });
+    const image = result.content.find((c) => c.type === 'image') as { data: string } | undefined;
+    expect(image && isPng(image.data)).toBe(true);
   });
 });
 
@@ -468,35 +699,33 @@ describe('knowledge', () => {
     expect(bad.isError).toBe(true);
   });
 
-  it('protocol_publishers and indian_treatment_protocol_search find protocols for a condition', async () => {
-    const publishers = structured<{ publishers: string[] }>(
-      await server.call('protocol_publishers', { tag: 'diabetes' }),
-    );
-    const seededPublishers = [
-      ...new Set(PROTOCOLS.filter((p) => p.tags.includes('diabetes')).map((p) => p.publisher)),
-    ];
-    expect([...publishers.publishers].sort()).toEqual(seededPublishers.sort());
-    const protocols = structured<{ protocols: { url?: string; publisher?: string }[]; count: number }>(
+  it('protocol_publishers lists all publishers and indian_treatment_protocol_search sends {queries: [...]}', async () => {
+    const publishers = structured<{ publishers: string[] }>(await server.call('protocol_publishers'));
+    expect([...publishers.publishers].sort()).toEqual([...new Set(PROTOCOLS.map((p) => p.publisher))].sort());
+    const protocols = structured<{ protocols: { url?: string; author?: string }[]; count: number }>(
       await server.call('indian_treatment_protocol_search', {
         query: 'type 2 diabetes',
         tag: 'diabetes',
-        publisher: publishers.publishers[0],
+        publisher: 'ICMR',
       }),
     );
+    const icmrDiabetes = new Set(
+      PROTOCOLS.filter((p) => p.publisher === 'ICMR' && p.tags.includes('diabetes')).map((p) => p.url),
+    );
     expect(protocols.count).toBeGreaterThan(0);
-    expect(protocols.protocols.every((p) => p.publisher === publishers.publishers[0])).toBe(true);
-    const seededUrls = new Set(PROTOCOLS.map((p) => p.url));
-    expect(protocols.protocols.every((p) => p.url !== undefined && seededUrls.has(p.url))).toBe(true);
+    expect(protocols.protocols.every((p) => p.url !== undefined && icmrDiabetes.has(p.url))).toBe(true);
     const missing = await server.call('indian_treatment_protocol_search', { query: 'x', tag: 'diabetes' });
     expect(missing.isError).toBe(true);
     expect(textOf(missing)).toMatch(/publisher/);
   });
 
-  it('indian_pharmacology_details describes a generic drug', async () => {
-    const result = structured<{ results: { generic_name: string }[] }>(
+  it('indian_pharmacology_details describes a generic drug with its generic_category', async () => {
+    const result = structured<{ results: { generic_name: string; generic_category?: string }[] }>(
       await server.call('indian_pharmacology_details', { query: 'metformin' }),
     );
     expect(result.results.length).toBeGreaterThan(0);
     expect(result.results[0]!.generic_name).toMatch(/metformin/i);
+    const seeded = PHARMACOLOGY.find((e) => /metformin/i.test(e.generic_name))!;
+    expect(result.results[0]!.generic_category).toBe(seeded.generic_category);
   });
 });

@@ -77,7 +77,12 @@ export function contractRoute<E extends EkaEndpoint>(
         if (endpoint.headers.includes('client-id') && !request.req.headers['client-id']) {
           throw fail(400, 'missing_client_id', 'The client-id header is required.');
         }
-        const params = checkPart(endpoint, 'params', endpoint.params, request.params);
+        const params = checkPart(
+          endpoint,
+          'params',
+          endpoint.params,
+          Object.keys(request.params).length ? request.params : undefined,
+        );
         const query = checkPart(endpoint, 'query', endpoint.query, queryObject(request.url.searchParams));
         const callHeaders = checkPart(
           endpoint,

@@ -8,7 +8,10 @@ export function seedAppointments(patients: Patient[], scheduleStart: number): Ap
   const active = patients.filter((p) => !p.arc);
   const appointments: Appointment[] = [];
   let n = 0;
-  for (let day = 1; day <= 3; day += 1) {
+  // Three consulting days (Sundays have no slots) after the first.
+  for (let day = 1, used = 0; used < 3 && day < 6; day += 1) {
+    if (new Date(scheduleStart + day * DAY_MS + 5.5 * 3600_000).getUTCDay() === 0) continue;
+    used += 1;
     for (const doctor of DOCTORS) {
       const clinic = CLINICS.find((c) => c.clinic_id === doctor.clinics[0]);
       if (!clinic) continue;
