@@ -3,6 +3,7 @@
  * in client-credentials mode against the sandbox: happy path and bad input.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ekaEndpoints } from '../../server/eka/api/index';
 import { ABHA_TEST_OTP } from '../sandbox/credentials';
 import { type Sandbox, startSandbox } from '../sandbox/index';
 import { seedPatients } from '../sandbox/seed/patients';
@@ -491,7 +492,7 @@ describe('appointments', () => {
     );
     expect(shown.appointments.map((x) => x.appointment_id)).toEqual(expect.arrayContaining([a, b]));
 
-    sandbox.requests.clear();
+    const since = Date.now();
     const completed = structured<{ status: string }>(
       await server.call('complete_appointment', { appointment_id: a }),
     );
@@ -503,7 +504,7 @@ describe('appointments', () => {
     expect(
       sandbox.requests
         .list()
-        .filter((r) => /\/(complete|cancel)$/.test(r.path))
+        .filter((r) => r.time >= since && /\/(complete|cancel)$/.test(r.path))
         .map((r) => r.status),
     ).toEqual([204, 204]);
     const cancelCompleted = await server.call('cancel_appointment', { appointment_id: a });
@@ -727,5 +728,21 @@ describe('knowledge', () => {
     expect(result.results[0]!.generic_name).toMatch(/metformin/i);
     const seeded = PHARMACOLOGY.find((e) => /metformin/i.test(e.generic_name))!;
     expect(result.results[0]!.generic_category).toBe(seeded.generic_category);
+  });
+});
+
+describe('contract', () => {
+  it('every request the tools sent above is a described endpoint (method and path)', () => {
+    const described = ekaEndpoints.map((e) => ({
+      method: e.method,
+      regex: new RegExp(`^${e.path.replace(/\/$/, '').replace(/\{[A-Za-z0-9_]+\}/g, '[^/]+')}/?$`),
+    }));
+    const requests = sandbox.requests.list();
+    expect(requests.length).toBeGreaterThan(50);
+    const undescribed = requests.filter(
+      (r) => !described.some((d) => d.method === r.method && d.regex.test(r.path)),
+    );
+    expect(undescribed).toEqual([]);
+    expect(requests.every((r) => r.status < 500)).toBe(true);
   });
 });
