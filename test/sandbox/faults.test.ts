@@ -12,7 +12,7 @@ describe('sandbox fault injection and request log', () => {
   const search = (init: RequestInit = {}) =>
     fetch(`${sandbox.apiBaseUrl}${SEARCH}?prefix=a`, {
       ...init,
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${token}`, 'client-id': sandbox.clients.integrator.client_id },
     });
   const admin = (method: string, path: string, body?: unknown) =>
     fetch(`${sandbox.apiBaseUrl}/__sandbox/${path}`, {

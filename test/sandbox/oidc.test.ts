@@ -144,7 +144,10 @@ describe('sandbox OpenID provider', () => {
       expect(info).toMatchObject({ name: sandbox.clinician.name, email: sandbox.clinician.email });
 
       const api = await fetch(`${sandbox.apiBaseUrl}/profiles/v1/patient/search?prefix=a`, {
-        headers: { authorization: `Bearer ${tokens.access_token}` },
+        headers: {
+          authorization: `Bearer ${tokens.access_token}`,
+          'client-id': sandbox.clients.desktop.client_id,
+        },
       });
       expect(api.status).toBe(200);
 

@@ -9,6 +9,7 @@ import { istDate, openEnv, type ServerHandle, startServer, textOf } from './harn
 /** Valid arguments for every tool (the ids need not exist: Eka refuses before looking). */
 const VALID_ARGS: Record<string, Record<string, unknown>> = {
   search_patients: { prefix: 'Ra' },
+  get_patient_details_basic: { patient_id: '175000000001' },
   get_comprehensive_patient_profile: { patient_id: '175000000001' },
   add_patient: { name: 'Open Mode Patient', dob: '1990-01-01', gender: 'F', mobile: '+919000000001' },
   list_patients: {},
@@ -26,7 +27,9 @@ const VALID_ARGS: Record<string, Record<string, unknown>> = {
     clinic_id: 'c-1',
     start_time: Math.floor(Date.now() / 1000) + 86_400,
   },
+  reschedule_appointment: { appointment_id: 'a-00001', start_time: Math.floor(Date.now() / 1000) + 86_400 },
   show_appointments_basic: {},
+  get_appointment_details: { appointment_id: 'a-00001' },
   get_patient_appointments_basic: { patient_id: '175000000001' },
   complete_appointment: { appointment_id: 'a-00001' },
   cancel_appointment: { appointment_id: 'a-00001' },
@@ -35,7 +38,7 @@ const VALID_ARGS: Record<string, Record<string, unknown>> = {
   abha_select_profile: { txn_id: 'txn-1', phr_address: 'someone@sbx' },
   indian_branded_drug_search: { drug_name: 'paracetamol' },
   indian_treatment_protocol_search: { query: 'diabetes', tag: 'diabetes', publisher: 'ICMR' },
-  protocol_publishers: { tag: 'diabetes' },
+  protocol_publishers: {},
   indian_pharmacology_details: { query: 'metformin' },
 };
 
