@@ -202,7 +202,7 @@ async function benchOverhead() {
       body: JSON.stringify({ client_id, client_secret, api_key }),
     })
   ).json()) as { access_token: string };
-  const directUrl = `${sandbox.apiBaseUrl}/profiles/v1/patient/search?prefix=a&limit=10&select=dob%2Cgen%2Cemail`;
+  const directUrl = `${sandbox.apiBaseUrl}/profiles/v1/patient/search?prefix=a&limit=10&select=dob%2Cgen%2Cabha`;
   const headers = {
     authorization: `Bearer ${login.access_token}`,
     'client-id': client_id,
