@@ -3,7 +3,7 @@
  * doctor or a clinic. These give the ids the appointment tools need.
  */
 import { z } from 'zod/v4';
-import { businessEntities, clinicDetails, doctorProfile } from '../eka/api/practice';
+import { businessEntities, clinicDetails, doctorProfile, doctorServices } from '../eka/api/practice';
 import { idField } from './fields';
 import { compact, runTool, type ToolDeps, toolResult } from './tool-kit';
 import type { ToolRegistry } from './tool-registry';
@@ -16,7 +16,7 @@ const clinicSchema = () =>
   });
 const doctorSchema = () => z.object({ doctor_id: z.string(), name: z.string().optional() });
 
-/** Registers get_business_entities, get_doctor_profile_basic and get_clinic_details_basic. */
+/** Registers get_business_entities, get_doctor_profile_basic, get_doctor_services and get_clinic_details_basic. */
 export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void {
   const { client } = deps;
 
@@ -106,6 +106,62 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
           }),
           text,
         );
+      }),
+  );
+
+  tools.define(
+    'get_doctor_services',
+    () => ({
+      title: "A doctor's services and fees",
+      description:
+        'The consultation services a doctor offers: name, duration, modes (in-clinic, tele), fee and whether it is paid at booking. Use it to answer "how much does Dr X charge?" or which kind of appointment to book.',
+      inputSchema: { doctor_id: idField('doctor_id').describe('Eka doctor id, from get_business_entities.') },
+      outputSchema: {
+        doctor_id: z.string(),
+        services: z.array(
+          z.object({
+            service_name: z.string().optional(),
+            appointment_type: z.string().optional().describe('REGULAR or FOLLOW_UP.'),
+            duration_minutes: z.number().int().optional(),
+            modes: z.array(z.string()).optional().describe('in-clinic and/or tele.'),
+            fee: z.number().optional(),
+            currency: z.string().optional(),
+            prepaid: z.boolean().optional().describe('Paid at the time of booking.'),
+          }),
+        ),
+      },
+      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
+    }),
+    async ({ doctor_id }, extra) =>
+      runTool('get_doctor_services', deps, async () => {
+        const { data } = await client.call(doctorServices, {
+          params: { doctor_id },
+          notFoundMessage: `No doctor with id ${doctor_id}: get the ids with get_business_entities`,
+          signal: extra.signal,
+        });
+        const services = data.services
+          .filter((s) => s.archive !== true)
+          .map((s) =>
+            compact({
+              service_name: s.service_name,
+              appointment_type: s.appointment_type,
+              duration_minutes: s.duration,
+              modes: s.mode,
+              fee: s.price ?? undefined,
+              currency: s.currency,
+              prepaid: s.pre_pay,
+            }),
+          );
+        const text =
+          services.length === 0
+            ? `Doctor ${doctor_id} lists no active services.`
+            : `Services of doctor ${doctor_id}:\n${services
+                .map(
+                  (s) =>
+                    `- ${s.service_name ?? 'service'}${s.duration_minutes ? `, ${s.duration_minutes} min` : ''}${s.fee !== undefined ? `, fee ${s.fee}${s.currency ? ` ${s.currency}` : ''}` : ''}${s.modes?.length ? ` (${s.modes.join(', ')})` : ''}`,
+                )
+                .join('\n')}`;
+        return toolResult({ doctor_id, services }, text);
       }),
   );
 

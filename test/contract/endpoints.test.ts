@@ -34,6 +34,7 @@ const EXPECTED = [
   'practice.businessEntities',
   'practice.doctorProfile',
   'practice.clinicDetails',
+  'practice.doctorServices',
   'appointments.slots',
   'appointments.book',
   'appointments.list',

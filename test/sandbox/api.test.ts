@@ -28,7 +28,12 @@ import {
   searchPatients,
   updatePatient,
 } from '../../server/eka/api/patients';
-import { businessEntities, clinicDetails, doctorProfile } from '../../server/eka/api/practice';
+import {
+  businessEntities,
+  clinicDetails,
+  doctorProfile,
+  doctorServices,
+} from '../../server/eka/api/practice';
 import { integratorToken } from '../support/integrator-token';
 import { routePath } from './api/contract-route';
 import { ABHA_TEST_OTP } from './credentials';
@@ -176,6 +181,7 @@ describe('every seeded reply parses against its response schema', () => {
       expect(reply.profile.professional.language.map((l) => l.language)).toEqual(d.languages);
       expect(reply.profile.professional.major_speciality.name).toBe(d.specialties[0]);
     }
+    for (const d of DOCTORS) await ok(doctorServices, { params: { doctor_id: d.doctor_id } });
     for (const c of CLINICS) await ok(clinicDetails, { params: { clinic_id: c.clinic_id } });
   });
 

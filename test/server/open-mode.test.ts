@@ -19,6 +19,7 @@ const VALID_ARGS: Record<string, Record<string, unknown>> = {
   get_business_entities: {},
   get_doctor_profile_basic: { doctor_id: 'd-1' },
   get_clinic_details_basic: { clinic_id: 'c-1' },
+  get_doctor_services: { doctor_id: 'd-1' },
   get_available_dates: { doctor_id: 'd-1', clinic_id: 'c-1' },
   get_appointment_slots: { doctor_id: 'd-1', clinic_id: 'c-1', start_date: istDate(1) },
   book_appointment: {

@@ -115,7 +115,7 @@ describe('stdio purity', () => {
     const messages = parseAll(run.stdout);
     const byId = new Map(messages.map((m) => [m.id, m]));
     expect(byId.get(1)?.result?.serverInfo).toMatchObject({ name: 'eka-mcp' });
-    expect((byId.get(2)?.result?.tools as unknown[]).length).toBe(27);
+    expect((byId.get(2)?.result?.tools as unknown[]).length).toBe(28);
     expect(byId.get(3)?.result).toEqual({});
     expect(byId.get(4)?.result).toMatchObject({ isError: true });
     expect(byId.get(5)?.error?.code).toBe(-32601);

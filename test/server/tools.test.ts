@@ -24,6 +24,7 @@ const EVERY_TOOL = [
   'get_business_entities',
   'get_doctor_profile_basic',
   'get_clinic_details_basic',
+  'get_doctor_services',
   'get_available_dates',
   'get_appointment_slots',
   'book_appointment',
@@ -321,6 +322,14 @@ describe('practice', () => {
     );
     expect(clinic).toMatchObject({ clinic_id: clinicId });
     expect(clinic.name).toBe(seededClinic.name);
+
+    const services = structured<{
+      services: { service_name: string; fee: number; duration_minutes: number }[];
+    }>(await server.call('get_doctor_services', { doctor_id: doctorId })).services;
+    expect(services.map((s) => s.fee).sort()).toEqual(
+      seededDoctor.clinics.map((id) => CLINICS.find((c) => c.clinic_id === id)!.services[0]!.fee).sort(),
+    );
+    expect(services.every((s) => s.service_name && s.duration_minutes > 0)).toBe(true);
 
     const unknown = await server.call('get_doctor_profile_basic', { doctor_id: 'nobody' });
     expect(unknown.isError).toBe(true);

@@ -138,5 +138,42 @@ export const clinicDetails = defineEndpoint({
   source: SOURCE,
 });
 
+/** `GET /dr/v1/doctor/service/{doctor_id}`: the services a doctor offers, with duration, modes and price. */
+export const doctorServices = defineEndpoint({
+  id: 'practice.doctorServices',
+  method: 'GET',
+  path: '/dr/v1/doctor/service/{doctor_id}',
+  params: z.object({ doctor_id: z.string().min(1) }).strict(),
+  headers: HEADERS,
+  response: z
+    .object({
+      data: z
+        .object({
+          services: z.array(
+            z
+              .object({
+                conf_id: z.string().optional(),
+                service_name: z.string().optional(),
+                appointment_type: z.string().optional(),
+                archive: z.boolean().optional(),
+                book_ahead_days: z.number().int().optional(),
+                currency: z.string().optional(),
+                /** Minutes. */
+                duration: z.number().int().optional(),
+                /** `tele`, `in-clinic`. */
+                mode: z.array(z.string()).optional(),
+                pre_pay: z.boolean().optional(),
+                price: z.number().nullable().optional(),
+              })
+              .loose(),
+          ),
+        })
+        .loose(),
+    })
+    .loose(),
+  success: [200],
+  source: SOURCE,
+});
+
 /** Every practice endpoint the product calls. */
-export const practiceEndpoints = [businessEntities, doctorProfile, clinicDetails] as const;
+export const practiceEndpoints = [businessEntities, doctorProfile, clinicDetails, doctorServices] as const;

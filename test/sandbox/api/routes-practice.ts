@@ -1,4 +1,9 @@
-import { businessEntities, clinicDetails, doctorProfile } from '../../../server/eka/api/practice';
+import {
+  businessEntities,
+  clinicDetails,
+  doctorProfile,
+  doctorServices,
+} from '../../../server/eka/api/practice';
 import { BUSINESS, CLINICS, DOCTORS } from '../seed/practice';
 import { contractRoute } from './contract-route';
 import { ApiError } from './http-util';
@@ -89,6 +94,31 @@ export const practiceRoutes: Route[] = [
               pincode: c.address.pincode,
             },
           },
+        },
+      },
+    };
+  }),
+  contractRoute(doctorServices, ({ params }) => {
+    const d = findDoctor(params.doctor_id);
+    return {
+      json: {
+        data: {
+          services: d.clinics.map((id) => {
+            const clinic = findClinic(id);
+            const service = clinic.services[0]!;
+            return {
+              conf_id: `conf-${clinic.clinic_id}-${d.doctor_id}`,
+              service_name: service.service_name,
+              appointment_type: 'REGULAR',
+              archive: false,
+              book_ahead_days: 7,
+              currency: 'INR',
+              duration: service.minutes,
+              mode: ['in-clinic'],
+              pre_pay: false,
+              price: service.fee,
+            };
+          }),
         },
       },
     };
