@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DAY_MS } from './api/schedule';
 import { MOBILE_PATTERN } from './api/validate';
+import { seedAppointments } from './seed/appointments';
 import { seedDrugs } from './seed/drugs';
 import { seedPatients } from './seed/patients';
 import { PHARMACOLOGY } from './seed/pharmacology';
@@ -36,5 +38,23 @@ describe('sandbox seed data', () => {
       expect.arrayContaining(['ICMR', 'RSSDI']),
     );
     expect(PHARMACOLOGY.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it('has 45 booked appointments on three consulting days, whatever the weekday it starts', () => {
+    for (let offset = 0; offset < 7; offset += 1) {
+      const start = Date.UTC(2026, 10, 30) - 5.5 * 3600_000 + offset * DAY_MS;
+      const appointments = seedAppointments(seedPatients(), start);
+      expect(appointments).toHaveLength(45);
+      expect(appointments.every((a) => a.status === 'BK')).toBe(true);
+      const days = new Set(appointments.map((a) => Math.floor((a.start_time * 1000 - start) / DAY_MS)));
+      expect(days.size).toBe(3);
+      for (const a of appointments) {
+        expect(new Date(a.start_time * 1000 + 5.5 * 3600_000).getUTCDay()).not.toBe(0);
+      }
+    }
+  });
+
+  it('pharmacology entries carry generic_category, as Eka names it', () => {
+    expect(PHARMACOLOGY.every((e) => e.generic_category.length > 0)).toBe(true);
   });
 });

@@ -112,21 +112,3 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1];
 }
-
-/** Parses an optional integer query parameter within bounds; anything else is a 400. */
-export function intParam(
-  params: URLSearchParams,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const raw = params.get(name);
-  if (raw === null || raw === '') return fallback;
-  if (!/^-?\d+$/.test(raw)) throw new ApiError(400, 'invalid_request', `"${name}" must be an integer.`);
-  const value = Number(raw);
-  if (value < min || value > max) {
-    throw new ApiError(400, 'invalid_request', `"${name}" must be between ${min} and ${max}.`);
-  }
-  return value;
-}
