@@ -24,6 +24,10 @@ export const settingsSchema = z
     apiBaseUrl: httpUrl.optional(),
     ccClientId: z.string().min(1).optional(),
     launchAtLogin: z.boolean().default(false),
+    /** Eka account mode: a tool that finds no session starts "Sign in with Eka" (off on shared PCs). */
+    signInFromTools: z.boolean().default(true),
+    /** How long a tool call waits for that sign-in before answering "still open", seconds. */
+    signInWaitSeconds: z.number().int().min(1).max(600).default(45),
   })
   .strict();
 
