@@ -10,12 +10,12 @@ import { ENVIRONMENTS } from '../../server/config/environments';
 import { readClientSecrets } from '../../server/desktop/client-credentials-store';
 import type { SecretStore } from '../../server/desktop/secret-store';
 import { getFreshSession } from '../../server/desktop/session-refresh';
+import { resolveEndpoints, type Settings, type SettingsStore } from '../../server/desktop/settings';
 import {
   type AppSignIn,
   listenForSignInRequests,
   type SignInChannelServer,
 } from '../../server/desktop/signin-channel';
-import { resolveEndpoints, type Settings, type SettingsStore } from '../../server/desktop/settings';
 import type {
   AppState,
   ClientView,

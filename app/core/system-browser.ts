@@ -17,7 +17,9 @@ export function openInBrowser(url: string, env: NodeJS.ProcessEnv = process.env)
         : ['xdg-open', [url]];
   return new Promise((resolve, reject) => {
     const child = spawn(command, args as string[], { stdio: 'ignore', detached: true, env });
-    child.once('error', (error) => reject(new Error(`${command} failed (${error.message})`, { cause: error })));
+    child.once('error', (error) =>
+      reject(new Error(`${command} failed (${error.message})`, { cause: error })),
+    );
     child.once('spawn', () => {
       child.unref();
       resolve();

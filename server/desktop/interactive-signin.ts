@@ -17,9 +17,9 @@ import { currentToolCall } from '../tools/tool-call-context';
 import type { ToolExtra } from '../tools/tool-registry';
 import type { SecretStore } from './secret-store';
 import { readSession } from './session';
+import { resolveEndpoints, type Settings } from './settings';
 import { requestAppSignIn, type SignInOutcome } from './signin-channel';
 import { readSignInResult, tryTakeSignInLock, writeSignInResult } from './signin-lock';
-import { resolveEndpoints, type Settings } from './settings';
 
 /** A refused or cancelled sign-in is not started again by a tool call for this long. */
 export const SIGN_IN_COOLDOWN_MS = 30_000;
