@@ -462,10 +462,16 @@ export function createController(options: ControllerOptions): Controller {
       if (change.changed) {
         restartNeeded.add(client);
         log(`Connected ${change.label} (${change.files.map((f) => f.path).join(', ')})`);
+        const removed = [...new Set(change.files.flatMap((f) => f.removedSecrets ?? []))];
+        const secretsNote = removed.length
+          ? ` The entry it replaced carried secrets (${removed.join(', ')}); they were removed and the backup does not keep them.`
+          : '';
+        if (removed.length)
+          log(`Removed secrets (${removed.join(', ')}) of the replaced ${change.label} entry`);
         emit('notice', {
           kind: 'connected',
           title: `Connected to ${change.label}`,
-          body: change.restartHint ?? `Quit and reopen ${change.label} to use Eka.`,
+          body: `${change.restartHint ?? `Quit and reopen ${change.label} to use Eka.`}${secretsNote}`,
         });
       }
       const view = toClientView(await clientStatus(client, ctx));
