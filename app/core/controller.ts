@@ -108,6 +108,8 @@ export function createController(options: ControllerOptions): Controller {
   events.setMaxListeners(50);
   const appLog: LogLine[] = [];
   const restartNeeded = new Set<McpClientId>();
+  /** Names of the secrets the last connect removed from a replaced entry, per client. */
+  const removedSecrets = new Map<McpClientId, string[]>();
   let signIn: SignInView = { state: 'idle' };
   let running: RunningSignIn | undefined;
   let channel: SignInChannelServer | undefined;
@@ -167,6 +169,8 @@ export function createController(options: ControllerOptions): Controller {
     const detail = status.detail ?? status.files.find((f) => f.detail)?.detail;
     if (detail) view.detail = detail;
     if (restartNeeded.has(status.client) && status.state === 'connected') view.restartNeeded = true;
+    const removed = removedSecrets.get(status.client);
+    if (removed) view.removedSecrets = removed;
     return view;
   };
 
@@ -466,8 +470,10 @@ export function createController(options: ControllerOptions): Controller {
         const secretsNote = removed.length
           ? ` The entry it replaced carried secrets (${removed.join(', ')}); they were removed and the backup does not keep them.`
           : '';
-        if (removed.length)
+        if (removed.length) {
+          removedSecrets.set(client, removed);
           log(`Removed secrets (${removed.join(', ')}) of the replaced ${change.label} entry`);
+        } else removedSecrets.delete(client);
         emit('notice', {
           kind: 'connected',
           title: `Connected to ${change.label}`,
@@ -483,6 +489,7 @@ export function createController(options: ControllerOptions): Controller {
       const ctx = await connectionContext();
       const change = await disconnectClient(client, ctx);
       restartNeeded.delete(client);
+      removedSecrets.delete(client);
       if (change.changed) log(`Disconnected ${change.label}`);
       const view = toClientView(await clientStatus(client, ctx));
       void publish();

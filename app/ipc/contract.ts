@@ -33,6 +33,8 @@ export interface ClientView {
   detail?: string;
   /** Set right after a change: the client must be restarted to pick it up. */
   restartNeeded?: boolean;
+  /** Set right after a connect that replaced an entry with secrets: their names (the backup does not keep them). */
+  removedSecrets?: string[];
 }
 
 export interface SessionView {
