@@ -457,6 +457,12 @@ export function createController(options: ControllerOptions): Controller {
       if (result.code === 'not-configured') {
         return { ok: false, message: 'Enter a client id and client secret, then test again.' };
       }
+      if (result.code === 'secret-needed') {
+        return {
+          ok: false,
+          message: `The API base URL changed since the client secret was saved: enter the client secret again, save, then test. (${result.message})`,
+        };
+      }
       return { ok: false, message: `Eka refused the credentials: ${result.message}` };
     },
 
