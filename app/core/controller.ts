@@ -187,6 +187,7 @@ export function createController(options: ControllerOptions): Controller {
       issuer: endpoints.issuer,
       clientId: settings.ccClientId ?? '',
       launchAtLogin: settings.launchAtLogin,
+      signInFromTools: settings.signInFromTools,
       hasClientSecret: secrets.clientSecret !== null,
       hasApiKey: secrets.apiKey !== null,
     };
@@ -408,6 +409,7 @@ export function createController(options: ControllerOptions): Controller {
         apiBaseUrl: differs(input.apiBaseUrl, defaults.apiBaseUrl),
         issuer: differs(input.issuer, defaults.issuer),
         launchAtLogin: input.launchAtLogin,
+        ...(input.signInFromTools !== undefined ? { signInFromTools: input.signInFromTools } : {}),
         ...(input.mode === 'client-credentials' && input.clientId ? { ccClientId: input.clientId } : {}),
       });
       if (before.launchAtLogin !== next.launchAtLogin) options.setLaunchAtLogin?.(next.launchAtLogin);

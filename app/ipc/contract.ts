@@ -56,6 +56,8 @@ export interface SettingsView {
   issuer: string;
   clientId: string;
   launchAtLogin: boolean;
+  /** Eka account mode: a tool call that finds no session starts sign-in (off on shared computers). */
+  signInFromTools: boolean;
   /** Whether a client secret / API key is in the keychain (never their values). */
   hasClientSecret: boolean;
   hasApiKey: boolean;
@@ -138,6 +140,8 @@ export const settingsInputSchema = z
     issuer: httpsOrLoopbackUrl.optional(),
     clientId: z.string().trim().max(200).optional(),
     launchAtLogin: z.boolean(),
+    /** Absent: unchanged. */
+    signInFromTools: z.boolean().optional(),
   })
   .strict();
 export type SettingsInput = z.infer<typeof settingsInputSchema>;

@@ -101,6 +101,25 @@ describe('controller', () => {
     await expect(controller.handlers.signIn(undefined)).rejects.toMatchObject({ code: 'wrong-mode' });
   });
 
+  it('turns sign-in from tool calls off and on, and leaves it as it is when not given', async () => {
+    const base = {
+      mode: 'oidc',
+      environment: 'sandbox',
+      apiBaseUrl: sandbox.apiBaseUrl,
+      issuer: sandbox.issuer,
+      launchAtLogin: false,
+    } as const;
+    expect(
+      (await controller.handlers.saveSettings({ ...base, signInFromTools: false })).signInFromTools,
+    ).toBe(false);
+    expect((await createFileSettingsStore(settingsDir).read()).signInFromTools).toBe(false);
+    expect((await controller.handlers.saveSettings(base)).signInFromTools).toBe(false);
+    expect((await controller.handlers.saveSettings({ ...base, signInFromTools: true })).signInFromTools).toBe(
+      true,
+    );
+    await controller.handlers.saveSettings({ ...base, mode: 'client-credentials' });
+  });
+
   it('updates the connected entry when the mode changes', async () => {
     const state = await controller.handlers.getState(undefined);
     const claude = state.clients.find((c) => c.id === 'claude')!;
