@@ -179,6 +179,47 @@ describe('sign-in started by a tool call', () => {
     expect(links[0]?.message).toContain('Sign in to Eka');
   });
 
+  it('a v2 SDK client that supports URL elicitation receives the sign-in link', async () => {
+    const { Client: ClientV2 } = await import('@modelcontextprotocol/client');
+    const { StdioClientTransport: StdioV2 } = await import('@modelcontextprotocol/client/stdio');
+    const run = await signedOutClinician(shared.sandbox, shared);
+    const client = new ClientV2(
+      { name: 'signin-from-tools-v2', version: '1.0.0' },
+      { capabilities: { elicitation: { url: {} } } },
+    );
+    const links: { mode?: string; url?: string }[] = [];
+    client.setRequestHandler('elicitation/create', async (request) => {
+      links.push(request.params as { mode?: string; url?: string });
+      return { action: 'accept' };
+    });
+    await client.connect(
+      new StdioV2({
+        command: process.execPath,
+        args: [
+          serverBundle,
+          '--mode',
+          'oidc',
+          '--env',
+          'sandbox',
+          '--api-base-url',
+          shared.sandbox.apiBaseUrl,
+        ],
+        env: { ...(run.iso.env as Record<string, string>), ...run.clinician.env },
+        stderr: 'ignore',
+      }),
+    );
+    try {
+      const result = await client.callTool(
+        { name: 'search_patients', arguments: { prefix: SEARCH_PREFIX } },
+        { timeout: 90_000 },
+      );
+      expect(result.isError, resultText(result)).toBeFalsy();
+      expect(links).toEqual([expect.objectContaining({ mode: 'url', url: run.clinician.opened[0] })]);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('answers "still open" at the wait limit, and the next call picks up the finished sign-in', async () => {
     const run = await signedOutClinician(shared.sandbox, shared, { signInWaitSeconds: 2 });
     run.clinician.setAction('ignore');
