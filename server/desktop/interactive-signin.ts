@@ -51,6 +51,8 @@ interface Attempt {
   url: Promise<string>;
   ended: Promise<Ended>;
   cancel(): void;
+  /** The link was already handed to the client (URL elicitation): once per sign-in. */
+  elicited: boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -198,6 +200,7 @@ export function createInteractiveSignIn(options: InteractiveSignInOptions) {
     return {
       url,
       ended,
+      elicited: false,
       cancel() {
         cancelled = true;
         cancelRunning?.();
@@ -224,7 +227,8 @@ export function createInteractiveSignIn(options: InteractiveSignInOptions) {
     }
     const current = attempt;
 
-    if (extra.elicitUrl) {
+    if (extra.elicitUrl && !current.elicited) {
+      current.elicited = true;
       const elicitUrl = extra.elicitUrl;
       void current.url
         .then(async (url) => {
