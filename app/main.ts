@@ -128,6 +128,8 @@ async function main(): Promise<void> {
     keychainService: process.env.EKA_MCP_KEYCHAIN_SERVICE,
     redact: redactText,
     setLaunchAtLogin: (enabled) => app.setLoginItemSettings({ openAtLogin: enabled, openAsHidden: true }),
+    // An assistant asked to sign in: the window shows the waiting state.
+    onSignInRequested: () => showWindow('home'),
   });
   const c = controller;
   registerIpcHandlers(ipcMain, c.handlers, (url) => isTrustedSenderUrl(url, rendererUrl));

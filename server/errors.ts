@@ -21,7 +21,10 @@ export type EkaAuthErrorCode =
   | 'invalid_credentials'
   | 'auth_required'
   | 'token_rejected'
-  | 'forbidden';
+  | 'forbidden'
+  | 'sign_in_pending'
+  | 'sign_in_cancelled'
+  | 'sign_in_failed';
 
 /** No usable Eka token: signed out, expired session, bad credentials, open mode refused. */
 export class EkaAuthError extends EkaError {

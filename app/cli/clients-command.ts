@@ -129,6 +129,11 @@ function reportChange(command: 'connect' | 'disconnect', change: ChangeResult): 
     if (file.replacedForeign) {
       out('  An existing "eka-care" entry pointed elsewhere; it was replaced (the backup keeps it).');
     }
+    if (file.removedSecrets) {
+      out(
+        `  The replaced entry's secrets (${file.removedSecrets.join(', ')}) were removed: the backup does not keep them.`,
+      );
+    }
   }
   if (change.restartHint) out(change.restartHint);
 }

@@ -32,7 +32,12 @@ export async function setClientCredentials(
     if (input.apiKey.trim() === '') throw new TypeError('The API key is empty');
     await options.secretStore.set(API_KEY_ACCOUNT, input.apiKey.trim());
   }
-  await options.settings.update({ ccClientId: clientId });
+  // The secret is bound to the API it was entered for: "Test credentials" never sends it elsewhere.
+  const bound =
+    input.clientSecret !== undefined
+      ? { ccApiBaseUrl: resolveEndpoints(await options.settings.read()).apiBaseUrl }
+      : {};
+  await options.settings.update({ ccClientId: clientId, ...bound });
 }
 
 export type CredentialsTestResult =
@@ -59,6 +64,14 @@ export async function testClientCredentials(options: {
       code: 'not-configured',
       message:
         'No client credentials saved: run `eka-mcp credentials set --client-id ID --client-secret-stdin`',
+    };
+  }
+  if (settings.ccApiBaseUrl !== apiBaseUrl) {
+    // Someone changed the API base URL since the secret was entered: the secret is not sent there unasked.
+    return {
+      ok: false,
+      code: 'secret-needed',
+      message: `The client secret was saved for ${settings.ccApiBaseUrl ?? 'another API address'}, not ${apiBaseUrl}: enter the client secret again to test against ${apiBaseUrl}`,
     };
   }
   const baseFetch = options.fetch ?? fetch;

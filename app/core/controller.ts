@@ -11,6 +11,11 @@ import { readClientSecrets } from '../../server/desktop/client-credentials-store
 import type { SecretStore } from '../../server/desktop/secret-store';
 import { getFreshSession } from '../../server/desktop/session-refresh';
 import { resolveEndpoints, type Settings, type SettingsStore } from '../../server/desktop/settings';
+import {
+  type AppSignIn,
+  listenForSignInRequests,
+  type SignInChannelServer,
+} from '../../server/desktop/signin-channel';
 import type {
   AppState,
   ClientView,
@@ -39,6 +44,7 @@ import { buildEntry } from './client-configs/entry';
 import type { ClientStatus, EntrySettings, Install, OsFacts } from './client-configs/types';
 import { setClientCredentials, testClientCredentials } from './client-credentials';
 import { login } from './login';
+import { type LoginOutcome, loginOutcomeOf } from './login-error';
 import { signOut } from './sign-out';
 import { getStatus } from './status';
 import { ServerSupervisor } from './supervisor';
@@ -69,6 +75,10 @@ export interface ControllerOptions {
   pollMs?: number;
   /** Sign-in gives up after this long. */
   loginTimeoutMs?: number;
+  /** Listen for sign-in requests from server processes (default true). */
+  signInChannel?: boolean;
+  /** A server asked to sign in: bring the window forward (Electron). */
+  onSignInRequested?: () => void;
 }
 
 export interface Controller {
@@ -84,14 +94,25 @@ export interface Controller {
 
 const MAX_APP_LOG_LINES = 200;
 
+/** The sign-in waiting in the browser: how to cancel it, its URL once open, and how it ended. */
+interface RunningSignIn {
+  abort: AbortController;
+  url: Promise<string>;
+  done: Promise<unknown>;
+  ended: Promise<{ outcome: LoginOutcome; message: string }>;
+}
+
 /** Builds the controller; nothing runs until `start()`. */
 export function createController(options: ControllerOptions): Controller {
   const events = new EventEmitter();
   events.setMaxListeners(50);
   const appLog: LogLine[] = [];
   const restartNeeded = new Set<McpClientId>();
+  /** Names of the secrets the last connect removed from a replaced entry, per client. */
+  const removedSecrets = new Map<McpClientId, string[]>();
   let signIn: SignInView = { state: 'idle' };
-  let loginAbort: AbortController | undefined;
+  let running: RunningSignIn | undefined;
+  let channel: SignInChannelServer | undefined;
   let current: AppState | undefined;
   let pollTimer: NodeJS.Timeout | undefined;
   let wasSignedIn: boolean | undefined;
@@ -148,6 +169,8 @@ export function createController(options: ControllerOptions): Controller {
     const detail = status.detail ?? status.files.find((f) => f.detail)?.detail;
     if (detail) view.detail = detail;
     if (restartNeeded.has(status.client) && status.state === 'connected') view.restartNeeded = true;
+    const removed = removedSecrets.get(status.client);
+    if (removed) view.removedSecrets = removed;
     return view;
   };
 
@@ -164,6 +187,7 @@ export function createController(options: ControllerOptions): Controller {
       issuer: endpoints.issuer,
       clientId: settings.ccClientId ?? '',
       launchAtLogin: settings.launchAtLogin,
+      signInFromTools: settings.signInFromTools,
       hasClientSecret: secrets.clientSecret !== null,
       hasApiKey: secrets.apiKey !== null,
     };
@@ -252,6 +276,84 @@ export function createController(options: ControllerOptions): Controller {
     await publish().catch((error: unknown) => log(`Status: ${describe(error)}`));
   };
 
+  /** Starts "Sign in with Eka" (the window shows the waiting state) and tells how it ends. */
+  const startSignIn = (settings: Settings): RunningSignIn => {
+    const endpoints = resolveEndpoints(settings);
+    const abort = new AbortController();
+    let resolveUrl!: (url: string) => void;
+    const url = new Promise<string>((resolve) => {
+      resolveUrl = resolve;
+    });
+    signIn = { state: 'waiting' };
+    void publish();
+    log(`Sign-in started at ${endpoints.issuer}`);
+    const done = login({
+      issuer: endpoints.issuer,
+      clientId: endpoints.clientId,
+      secretStore: options.secretStore,
+      lockDir: options.settingsDir,
+      fetch: options.fetch,
+      signal: abort.signal,
+      timeoutMs: options.loginTimeoutMs,
+      openExternal: async (address) => {
+        signIn = { state: 'waiting', url: address };
+        resolveUrl(address);
+        void publish();
+        await options.openExternal(address);
+      },
+    });
+    done.catch(() => undefined);
+    const ended = done.then(
+      async (): Promise<{ outcome: LoginOutcome; message: string }> => {
+        signIn = { state: 'idle' };
+        log('Signed in to Eka');
+        await supervisor?.check().catch(() => undefined);
+        await publish();
+        return { outcome: 'signed-in', message: 'Signed in to Eka' };
+      },
+      async (error: unknown) => {
+        const cancelled = abort.signal.aborted;
+        signIn = cancelled ? { state: 'idle' } : { state: 'idle', error: describe(error) };
+        log(cancelled ? 'Sign-in cancelled' : `Sign-in failed: ${describe(error)}`);
+        await publish().catch(() => undefined);
+        return cancelled
+          ? { outcome: 'cancelled' as const, message: 'Sign-in was cancelled in Eka MCP' }
+          : loginOutcomeOf(error);
+      },
+    );
+    const started: RunningSignIn = { abort, url, done, ended };
+    running = started;
+    void ended.finally(() => {
+      if (running === started) running = undefined;
+    });
+    return started;
+  };
+
+  /** A server asked (on the local channel) for sign-in: start one, or join the one waiting. */
+  const beginRequestedSignIn = (): AppSignIn => {
+    options.onSignInRequested?.();
+    log('Your assistant asked to sign in to Eka');
+    const ready = (async () => {
+      if (running) return running;
+      const settings = await options.settings.read();
+      if (settings.mode !== 'oidc') return undefined;
+      return startSignIn(settings);
+    })();
+    ready.catch(() => undefined);
+    return {
+      url: ready.then((r) => r?.url ?? Promise.reject(new Error('not in Eka account mode'))),
+      result: ready.then(
+        (r) =>
+          r?.ended ?? {
+            outcome: 'failed' as const,
+            message: 'Eka MCP is not in Eka account mode: choose it in Settings',
+          },
+        (error: unknown) => ({ outcome: 'failed' as const, message: describe(error) }),
+      ),
+      cancel: () => void ready.then((r) => r?.abort.abort()),
+    };
+  };
+
   const handlers: Handlers = {
     getState: async () => current ?? publish(),
 
@@ -263,53 +365,24 @@ export function createController(options: ControllerOptions): Controller {
           'Sign-in is for Eka account mode: choose it in Settings first.',
         );
       }
-      if (loginAbort)
-        throw new ContractError('sign-in-busy', 'A sign-in is already waiting in your browser.');
-      const endpoints = resolveEndpoints(settings);
-      const abort = new AbortController();
-      loginAbort = abort;
-      signIn = { state: 'waiting' };
-      void publish();
-      log(`Sign-in started at ${endpoints.issuer}`);
+      if (running) throw new ContractError('sign-in-busy', 'A sign-in is already waiting in your browser.');
+      const started = startSignIn(settings);
+      await started.ended;
       try {
-        await login({
-          issuer: endpoints.issuer,
-          clientId: endpoints.clientId,
-          secretStore: options.secretStore,
-          lockDir: options.settingsDir,
-          fetch: options.fetch,
-          signal: abort.signal,
-          timeoutMs: options.loginTimeoutMs,
-          openExternal: async (url) => {
-            signIn = { state: 'waiting', url };
-            void publish();
-            await options.openExternal(url);
-          },
-        });
-        signIn = { state: 'idle' };
-        log('Signed in to Eka');
-        await supervisor?.check().catch(() => undefined);
-        const state = await publish();
-        return state.session;
+        await started.done;
       } catch (error) {
-        const cancelled = abort.signal.aborted;
-        signIn = cancelled ? { state: 'idle' } : { state: 'idle', error: describe(error) };
-        log(cancelled ? 'Sign-in cancelled' : `Sign-in failed: ${describe(error)}`);
-        const state = await publish();
         // Cancelling is not a failure: the UI simply returns to "Sign in with Eka".
-        if (cancelled) return state.session;
-        throw error;
-      } finally {
-        if (loginAbort === abort) loginAbort = undefined;
+        if (!started.abort.signal.aborted) throw error;
       }
+      return (current ?? (await publish())).session;
     },
 
     cancelSignIn: async () => {
-      loginAbort?.abort();
+      running?.abort.abort();
     },
 
     signOut: async () => {
-      loginAbort?.abort();
+      running?.abort.abort();
       const result = await signOut({
         secretStore: options.secretStore,
         lockDir: options.settingsDir,
@@ -336,6 +409,7 @@ export function createController(options: ControllerOptions): Controller {
         apiBaseUrl: differs(input.apiBaseUrl, defaults.apiBaseUrl),
         issuer: differs(input.issuer, defaults.issuer),
         launchAtLogin: input.launchAtLogin,
+        ...(input.signInFromTools !== undefined ? { signInFromTools: input.signInFromTools } : {}),
         ...(input.mode === 'client-credentials' && input.clientId ? { ccClientId: input.clientId } : {}),
       });
       if (before.launchAtLogin !== next.launchAtLogin) options.setLaunchAtLogin?.(next.launchAtLogin);
@@ -385,6 +459,12 @@ export function createController(options: ControllerOptions): Controller {
       if (result.code === 'not-configured') {
         return { ok: false, message: 'Enter a client id and client secret, then test again.' };
       }
+      if (result.code === 'secret-needed') {
+        return {
+          ok: false,
+          message: `The API base URL changed since the client secret was saved: enter the client secret again, save, then test. (${result.message})`,
+        };
+      }
       return { ok: false, message: `Eka refused the credentials: ${result.message}` };
     },
 
@@ -394,10 +474,18 @@ export function createController(options: ControllerOptions): Controller {
       if (change.changed) {
         restartNeeded.add(client);
         log(`Connected ${change.label} (${change.files.map((f) => f.path).join(', ')})`);
+        const removed = [...new Set(change.files.flatMap((f) => f.removedSecrets ?? []))];
+        const secretsNote = removed.length
+          ? ` The entry it replaced carried secrets (${removed.join(', ')}); they were removed and the backup does not keep them.`
+          : '';
+        if (removed.length) {
+          removedSecrets.set(client, removed);
+          log(`Removed secrets (${removed.join(', ')}) of the replaced ${change.label} entry`);
+        } else removedSecrets.delete(client);
         emit('notice', {
           kind: 'connected',
           title: `Connected to ${change.label}`,
-          body: change.restartHint ?? `Quit and reopen ${change.label} to use Eka.`,
+          body: `${change.restartHint ?? `Quit and reopen ${change.label} to use Eka.`}${secretsNote}`,
         });
       }
       const view = toClientView(await clientStatus(client, ctx));
@@ -409,6 +497,7 @@ export function createController(options: ControllerOptions): Controller {
       const ctx = await connectionContext();
       const change = await disconnectClient(client, ctx);
       restartNeeded.delete(client);
+      removedSecrets.delete(client);
       if (change.changed) log(`Disconnected ${change.label}`);
       const view = toClientView(await clientStatus(client, ctx));
       void publish();
@@ -463,11 +552,20 @@ export function createController(options: ControllerOptions): Controller {
         if (!stopped) void poll();
       }, options.pollMs ?? 60_000);
       pollTimer.unref?.();
+      if (options.signInChannel !== false) {
+        try {
+          channel = await listenForSignInRequests(options.settingsDir, beginRequestedSignIn);
+        } catch (error) {
+          log(`Sign-in requests from assistants are off: ${describe(error)}`);
+        }
+      }
     },
     async stop() {
       stopped = true;
       if (pollTimer) clearInterval(pollTimer);
-      loginAbort?.abort();
+      running?.abort.abort();
+      await channel?.close();
+      channel = undefined;
       await supervisor?.stop();
       events.removeAllListeners();
     },

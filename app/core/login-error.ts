@@ -26,3 +26,22 @@ export class LoginError extends Error {
     this.code = code;
   }
 }
+
+/** How a sign-in ended, as told to the processes waiting for it (no secret in it). */
+export type LoginOutcome = 'signed-in' | 'cancelled' | 'denied' | 'failed' | 'timeout';
+
+/** The outcome and the clinician's message for a failed sign-in. */
+export function loginOutcomeOf(error: unknown): { outcome: LoginOutcome; message: string } {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!(error instanceof LoginError)) return { outcome: 'failed', message };
+  switch (error.code) {
+    case 'cancelled':
+      return { outcome: 'cancelled', message };
+    case 'access-denied':
+      return { outcome: 'denied', message };
+    case 'timeout':
+      return { outcome: 'timeout', message };
+    default:
+      return { outcome: 'failed', message };
+  }
+}

@@ -1,13 +1,18 @@
 import { escapeHtml } from '../../server/html';
 
 /** The small page the browser tab shows after the loopback redirect. */
-export function renderLoginPage(outcome: 'success' | 'failure' | 'ignored', detail: string): string {
+export function renderLoginPage(
+  outcome: 'success' | 'failure' | 'ignored' | 'cancelled',
+  detail: string,
+): string {
   const title =
     outcome === 'success'
       ? 'Signed in to Eka MCP'
       : outcome === 'ignored'
         ? 'This sign-in is already finished'
-        : 'Sign-in did not complete';
+        : outcome === 'cancelled'
+          ? 'This sign-in was cancelled in Eka MCP'
+          : 'Sign-in did not complete';
   return `<!doctype html>
 <html lang="en">
 <head>

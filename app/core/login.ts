@@ -14,6 +14,8 @@ import { renderLoginPage } from './login-page';
 export const LOGIN_SCOPE = 'openid profile email offline_access';
 export const CALLBACK_PATH = '/callback';
 export const DEFAULT_LOGIN_TIMEOUT_MS = 5 * 60_000;
+/** After a cancel or timeout the port keeps answering this long, so a late browser tab gets a page, not a connection error. */
+export const CANCELLED_PAGE_MS = 60_000;
 
 export interface LoginOptions {
   issuer: string;
@@ -32,6 +34,8 @@ export interface LoginOptions {
   port?: number;
   /** Called with the listener's redirect URI once it is listening. */
   onListening?: (redirectUri: string) => void;
+  /** How long the port answers "cancelled" after a cancel or timeout. Default one minute. */
+  cancelledPageMs?: number;
   now?: () => number;
 }
 
@@ -45,6 +49,8 @@ export interface LoginResult {
 }
 
 let loginActive = false;
+/** Listeners of cancelled or timed-out sign-ins that still answer with the "cancelled" page. */
+const lingering = new Set<Server>();
 
 /** Whether a sign-in is waiting for the browser in this process. */
 export function isLoginActive(): boolean {
@@ -161,6 +167,9 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
     );
   }
   loginActive = true;
+  // A new sign-in replaces the "cancelled" pages of earlier ones (they may hold a fixed port).
+  await Promise.all([...lingering].map((server) => close(server)));
+  lingering.clear();
   try {
     return await runLogin(options);
   } finally {
@@ -235,28 +244,30 @@ async function runLogin(options: LoginOptions): Promise<LoginResult> {
   let handled = false;
   let redirectUri = '';
 
+  /** Why a reply does not belong to this sign-in (wrong `state` or `iss`), or `undefined` when it does. */
+  const mismatch = (params: URLSearchParams): LoginError | undefined => {
+    if (params.get('state') !== state) {
+      return new LoginError(
+        'state-mismatch',
+        'This sign-in reply did not match the sign-in in progress (state check failed) and was ignored: finish signing in from the page Eka MCP opened',
+      );
+    }
+    const iss = params.get('iss');
+    if (iss !== null && iss !== metadata.issuer) {
+      return new LoginError(
+        'issuer-mismatch',
+        `This sign-in reply came from a different issuer (${echoProviderText(iss)}) than ${metadata.issuer} and was ignored`,
+      );
+    }
+    if (iss === null && metadata.authorization_response_iss_parameter_supported) {
+      return new LoginError('issuer-mismatch', 'This sign-in reply did not name its issuer and was ignored');
+    }
+    return undefined;
+  };
+
   const finish = async (res: ServerResponse, url: URL): Promise<void> => {
     try {
       const params = url.searchParams;
-      if (params.get('state') !== state) {
-        throw new LoginError(
-          'state-mismatch',
-          'The sign-in reply did not match this sign-in (state check failed): nothing was saved; start again',
-        );
-      }
-      const iss = params.get('iss');
-      if (iss !== null && iss !== metadata.issuer) {
-        throw new LoginError(
-          'issuer-mismatch',
-          `The sign-in reply came from a different issuer (${echoProviderText(iss)}) than ${metadata.issuer}: nothing was saved`,
-        );
-      }
-      if (iss === null && metadata.authorization_response_iss_parameter_supported) {
-        throw new LoginError(
-          'issuer-mismatch',
-          'The sign-in reply did not name its issuer: nothing was saved',
-        );
-      }
       const error = params.get('error');
       if (error === 'access_denied') {
         throw new LoginError('access-denied', 'Access was not allowed in the browser: nothing was saved');
@@ -348,6 +359,12 @@ async function runLogin(options: LoginOptions): Promise<LoginResult> {
       );
       return;
     }
+    // A reply that is not this sign-in's (another process, a stale tab) is refused without using up the wait.
+    const wrong = mismatch(url.searchParams);
+    if (wrong) {
+      send(res, 400, renderLoginPage('failure', wrong.message));
+      return;
+    }
     handled = true;
     void finish(res, url);
   });
@@ -358,12 +375,19 @@ async function runLogin(options: LoginOptions): Promise<LoginResult> {
   redirectUri = `http://${expectedHost}${CALLBACK_PATH}`;
 
   let timer: NodeJS.Timeout | undefined;
-  const onAbort = () => settle.reject(new LoginError('cancelled', 'Sign-in cancelled'));
+  /** Set by a cancel or timeout: the port then answers with the "cancelled" page for a while. */
+  let endedUnanswered = false;
+  const onAbort = () => {
+    if (!handled) endedUnanswered = true;
+    handled = true;
+    settle.reject(new LoginError('cancelled', 'Sign-in cancelled'));
+  };
   try {
     const timeoutMs = options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
     timer = setTimeout(() => {
       if (!handled) {
         handled = true;
+        endedUnanswered = true;
         settle.reject(
           new LoginError(
             'timeout',
@@ -410,6 +434,29 @@ async function runLogin(options: LoginOptions): Promise<LoginResult> {
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
-    await close(server);
+    if (endedUnanswered) lingerCancelled(server, options.cancelledPageMs ?? CANCELLED_PAGE_MS);
+    else await close(server);
   }
+}
+
+/** Keeps a cancelled or timed-out sign-in's port answering "cancelled" for `ms`, then closes it. */
+function lingerCancelled(server: Server, ms: number): void {
+  server.removeAllListeners('request');
+  server.on('request', (_req, res: ServerResponse) => {
+    send(
+      res,
+      410,
+      renderLoginPage(
+        'cancelled',
+        'This sign-in was cancelled in Eka MCP, or waited too long. Start a new sign-in from Eka MCP or ask your assistant again.',
+      ),
+    );
+  });
+  lingering.add(server);
+  const timer = setTimeout(() => {
+    lingering.delete(server);
+    void close(server);
+  }, ms);
+  timer.unref();
+  server.unref();
 }

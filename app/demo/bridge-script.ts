@@ -1,8 +1,9 @@
 /**
  * The browser side of the demo host's local channel, generated from the
- * contract: `window.eka` with one function per method (HTTP POST with the
- * per-run token) and `on(event)` over Server-Sent Events. The host's
- * `openExternal` event opens a new tab.
+ * contract: `window.eka` with one function per method (HTTP POST; the
+ * HttpOnly session cookie goes with it, the script never sees a secret) and
+ * `on(event)` over Server-Sent Events. The host's `openExternal` event opens
+ * a new tab.
  */
 import { EVENT_NAMES, METHOD_NAMES } from '../ipc/contract';
 
@@ -10,19 +11,17 @@ import { EVENT_NAMES, METHOD_NAMES } from '../ipc/contract';
 export const BRIDGE_PATH = '/eka-bridge.js';
 export const RPC_PREFIX = '/rpc/';
 export const EVENTS_PATH = '/events';
-export const TOKEN_HEADER = 'x-eka-demo-token';
+/** Header every call carries: a page of another site cannot send it without a CORS preflight, which is refused. */
+export const REQUEST_HEADER = 'x-eka-demo-request';
 
 /** The bridge script's source. */
 export function bridgeScript(): string {
   return `(() => {
   'use strict';
-  const key = 'eka-demo-token';
-  const token = new URLSearchParams(location.search).get('token') || sessionStorage.getItem(key) || '';
-  sessionStorage.setItem(key, token);
   const methods = ${JSON.stringify(METHOD_NAMES)};
   const events = ${JSON.stringify(EVENT_NAMES)};
   const listeners = new Map(events.map((name) => [name, new Set()]));
-  const stream = new EventSource('.${EVENTS_PATH}?token=' + encodeURIComponent(token));
+  const stream = new EventSource('.${EVENTS_PATH}');
   for (const name of events) {
     stream.addEventListener(name, (message) => {
       let payload;
@@ -40,7 +39,8 @@ export function bridgeScript(): string {
       try {
         response = await fetch('.${RPC_PREFIX}' + name, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', '${TOKEN_HEADER}': token },
+          credentials: 'same-origin',
+          headers: { 'content-type': 'application/json', '${REQUEST_HEADER}': '1' },
           body: JSON.stringify({ input }),
         });
       } catch {

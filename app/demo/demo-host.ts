@@ -4,6 +4,12 @@
  * renderer served on 127.0.0.1 and `window.eka` provided over a local
  * channel guarded by a per-run secret. Lets anyone try the whole app in a
  * browser, and is what the end-to-end tests drive.
+ *
+ * The secret never travels in a reusable form: the demo opens a one-time
+ * bootstrap link (`/bootstrap?secret=...`, valid once) that sets an
+ * HttpOnly, SameSite=Strict cookie holding the per-run secret and redirects
+ * to the clean address. Once used, the link is worth nothing, and the
+ * address bar and history keep no secret.
  */
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -26,7 +32,12 @@ import { type Controller, createController } from '../core/controller';
 import { CONTENT_SECURITY_POLICY } from '../electron/security';
 import { EVENT_NAMES, type EventName, type EventPayloads } from '../ipc/contract';
 import { dispatch } from '../ipc/handlers';
-import { BRIDGE_PATH, bridgeScript, EVENTS_PATH, RPC_PREFIX, TOKEN_HEADER } from './bridge-script';
+import { BRIDGE_PATH, bridgeScript, EVENTS_PATH, REQUEST_HEADER, RPC_PREFIX } from './bridge-script';
+
+/** The one-time link that trades its secret for the session cookie. */
+export const BOOTSTRAP_PATH = '/bootstrap';
+/** The session cookie's name. */
+export const SESSION_COOKIE = 'eka-demo';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -50,10 +61,11 @@ export interface DemoOptions {
 }
 
 export interface Demo {
-  /** The page to open, with the per-run secret. */
+  /** The one-time link to open: it sets the session cookie and redirects to the app. */
   url: string;
   origin: string;
-  token: string;
+  /** Mints another one-time link (a second browser, a test). */
+  bootstrapUrl(): string;
   home: string;
   ekaMcpHome: string;
   keychainService: string;
@@ -104,7 +116,10 @@ async function start(options: DemoOptions, undo: Array<() => Promise<unknown>>):
   const ekaMcpHome = options.ekaMcpHome ?? (await tempDir('eka-mcp-demo-settings-'));
   await mkdir(ekaMcpHome, { recursive: true });
   const keychainService = options.keychainService ?? 'Eka MCP Demo';
-  const token = randomBytes(24).toString('base64url');
+  // The per-run secret, only ever sent as an HttpOnly cookie.
+  const token = randomBytes(32).toString('base64url');
+  /** One-time bootstrap secrets not used yet. */
+  const bootstrapSecrets = new Set<string>();
 
   let sandbox: Sandbox | undefined;
   if (options.sandbox !== false) {
@@ -179,11 +194,36 @@ async function start(options: DemoOptions, undo: Array<() => Promise<unknown>>):
   });
   let origin = '';
 
-  const tokenMatches = (candidate: string | null | undefined): boolean => {
-    if (!candidate) return false;
+  const same = (candidate: string, expected: string): boolean => {
     const a = Buffer.from(candidate);
-    const b = Buffer.from(token);
+    const b = Buffer.from(expected);
     return a.length === b.length && timingSafeEqual(a, b);
+  };
+  /** Whether the request carries the session cookie. */
+  const hasSession = (req: IncomingMessage): boolean => {
+    const header = req.headers.cookie ?? '';
+    return header
+      .split(';')
+      .map((part) => part.trim())
+      .some(
+        (part) => part.startsWith(`${SESSION_COOKIE}=`) && same(part.slice(SESSION_COOKIE.length + 1), token),
+      );
+  };
+  /** Uses up a bootstrap secret: true once per minted link. */
+  const spendBootstrap = (candidate: string | null): boolean => {
+    if (!candidate) return false;
+    for (const secret of bootstrapSecrets) {
+      if (same(candidate, secret)) {
+        bootstrapSecrets.delete(secret);
+        return true;
+      }
+    }
+    return false;
+  };
+  const mintBootstrapUrl = (): string => {
+    const secret = randomBytes(24).toString('base64url');
+    bootstrapSecrets.add(secret);
+    return `${origin}${BOOTSTRAP_PATH}?secret=${secret}`;
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -196,11 +236,13 @@ async function start(options: DemoOptions, undo: Array<() => Promise<unknown>>):
       if (req.headers.origin !== undefined && req.headers.origin !== origin) {
         return sendJson(res, 403, { ok: false, error: { code: 'forbidden', message: 'Forbidden origin.' } });
       }
-      const header = req.headers[TOKEN_HEADER];
-      if (!tokenMatches(Array.isArray(header) ? header[0] : header)) {
+      if (!hasSession(req) || req.headers[REQUEST_HEADER] !== '1') {
         return sendJson(res, 401, {
           ok: false,
-          error: { code: 'forbidden', message: 'Missing or wrong demo token.' },
+          error: {
+            code: 'forbidden',
+            message: 'Open the demo from the link npm run demo opened or printed.',
+          },
         });
       }
       if (!controller) {
@@ -227,9 +269,29 @@ async function start(options: DemoOptions, undo: Array<() => Promise<unknown>>):
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed');
 
+    if (url.pathname === BOOTSTRAP_PATH) {
+      if (!spendBootstrap(url.searchParams.get('secret'))) {
+        return send(
+          res,
+          403,
+          TYPES['.html'] as string,
+          messagePage(
+            'This demo link was already used',
+            'Each link npm run demo opens works once. Go back to the tab it opened, or restart npm run demo.',
+          ),
+        );
+      }
+      res.writeHead(303, {
+        ...securityHeaders(),
+        location: '/',
+        'set-cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+      });
+      res.end();
+      return;
+    }
+
     if (url.pathname === EVENTS_PATH) {
-      if (!tokenMatches(url.searchParams.get('token')))
-        return send(res, 401, 'text/plain; charset=utf-8', 'Unauthorized');
+      if (!hasSession(req)) return send(res, 401, 'text/plain; charset=utf-8', 'Unauthorized');
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',
@@ -248,7 +310,10 @@ async function start(options: DemoOptions, undo: Array<() => Promise<unknown>>):
     if (url.pathname === BRIDGE_PATH) return send(res, 200, TYPES['.js'] as string, bridgeScript());
 
     if (url.pathname === '/' || url.pathname === '/index.html') {
-      if (!tokenMatches(url.searchParams.get('token'))) {
+      if (keychainError) {
+        return send(res, 503, TYPES['.html'] as string, messagePage('No keychain available', keychainError));
+      }
+      if (!hasSession(req)) {
         return send(
           res,
           403,
@@ -285,9 +350,9 @@ async function start(options: DemoOptions, undo: Array<() => Promise<unknown>>):
 
   let stopping: Promise<void> | undefined;
   return {
-    url: `${origin}/?token=${token}`,
+    url: mintBootstrapUrl(),
     origin,
-    token,
+    bootstrapUrl: mintBootstrapUrl,
     home,
     ekaMcpHome,
     keychainService,

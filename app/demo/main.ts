@@ -3,13 +3,17 @@
  *
  *   npm run demo [-- --port 7790] [--home DIR] [--no-open] [--free-ports]
  *
- * Prints the page's address (with its per-run secret) and opens it.
+ * Opens the app through a one-time link: the browser is handed a small local
+ * file (readable only by you) that forwards to it, so no secret appears on
+ * a command line other users can see in `ps`. The link is printed too; it
+ * works once.
  * `--home DIR` is where "Connect" writes client configs (default: a
  * throwaway folder, so your real Claude Desktop config is untouched).
  */
 import { parseArgs } from 'node:util';
-import { openInSystemBrowser } from '../cli/open-browser';
+import { openInBrowser } from '../core/system-browser';
 import { startDemo } from './demo-host';
+import { writeLauncher } from './launcher';
 
 const HELP = `Usage: npm run demo -- [--port N] [--home DIR] [--no-open] [--free-ports]
 
@@ -75,16 +79,24 @@ async function main(): Promise<void> {
     );
   }
   console.error(`Client configs are written under ${demo.home}`);
-  console.log(`Eka MCP demo: ${demo.url}`);
-  // If the browser cannot be opened, the printed address works by hand.
-  if (!values['no-open']) void openInSystemBrowser(demo.url).catch(() => undefined);
+  console.log(`Eka MCP demo: ${demo.origin}/`);
+  let launcher: Awaited<ReturnType<typeof writeLauncher>> | undefined;
+  if (values['no-open']) {
+    console.log(`Open this one-time link: ${demo.url}`);
+  } else {
+    launcher = await writeLauncher(demo.url);
+    // If the browser cannot be opened, the printed link (one use) works by hand.
+    void openInBrowser(launcher.path).catch(() =>
+      console.log(`Open this one-time link: ${demo.bootstrapUrl()}`),
+    );
+  }
 
   let closing = false;
   const close = () => {
     if (closing) return;
     closing = true;
     console.error('Stopping the demo…');
-    void demo.stop().then(() => process.exit(0));
+    void Promise.all([demo.stop(), launcher?.remove()]).then(() => process.exit(0));
   };
   process.on('SIGINT', close);
   process.on('SIGTERM', close);

@@ -33,6 +33,8 @@ export interface ClientView {
   detail?: string;
   /** Set right after a change: the client must be restarted to pick it up. */
   restartNeeded?: boolean;
+  /** Set right after a connect that replaced an entry with secrets: their names (the backup does not keep them). */
+  removedSecrets?: string[];
 }
 
 export interface SessionView {
@@ -54,6 +56,8 @@ export interface SettingsView {
   issuer: string;
   clientId: string;
   launchAtLogin: boolean;
+  /** Eka account mode: a tool call that finds no session starts sign-in (off on shared computers). */
+  signInFromTools: boolean;
   /** Whether a client secret / API key is in the keychain (never their values). */
   hasClientSecret: boolean;
   hasApiKey: boolean;
@@ -136,6 +140,8 @@ export const settingsInputSchema = z
     issuer: httpsOrLoopbackUrl.optional(),
     clientId: z.string().trim().max(200).optional(),
     launchAtLogin: z.boolean(),
+    /** Absent: unchanged. */
+    signInFromTools: z.boolean().optional(),
   })
   .strict();
 export type SettingsInput = z.infer<typeof settingsInputSchema>;

@@ -23,7 +23,13 @@ export const settingsSchema = z
     clientId: z.string().min(1).optional(),
     apiBaseUrl: httpUrl.optional(),
     ccClientId: z.string().min(1).optional(),
+    /** The API base URL the client secret was saved for: testing it elsewhere asks for the secret again. */
+    ccApiBaseUrl: httpUrl.optional(),
     launchAtLogin: z.boolean().default(false),
+    /** Eka account mode: a tool that finds no session starts "Sign in with Eka" (off on shared PCs). */
+    signInFromTools: z.boolean().default(true),
+    /** How long a tool call waits for that sign-in before answering "still open", seconds. */
+    signInWaitSeconds: z.number().int().min(1).max(600).default(45),
   })
   .strict();
 

@@ -21,6 +21,7 @@ import {
 import { z } from 'zod/v4';
 import type { Logger } from '../logging';
 import { BUILT_TOOL_MANIFEST } from './built-manifest';
+import { runInToolCall } from './tool-call-context';
 
 export interface ToolConfig<I extends z.ZodRawShape = z.ZodRawShape> {
   title: string;
@@ -208,7 +209,8 @@ export class ToolRegistry {
           ],
         };
       }
-      const result = await entry.handler(parsed.data, toolExtra(low, request, extra));
+      const context = toolExtra(low, request, extra);
+      const result = await runInToolCall(context, () => entry.handler(parsed.data, context));
       if (!result.isError) {
         const checked = output.safeParse(result.structuredContent);
         if (!checked.success) {

@@ -93,8 +93,13 @@ describe('contract wiring', () => {
     expect(() => api.on('nope' as never, () => undefined)).toThrow(/Unknown event/);
   });
 
-  it("the demo's browser bridge defines every method and posts to its path with the token", async () => {
-    const posts: Array<{ url: string; token: string | undefined; body: unknown }> = [];
+  it("the demo's browser bridge defines every method and posts to its path with the cookie, never a secret of its own", async () => {
+    const posts: Array<{
+      url: string;
+      credentials: string | undefined;
+      marker: string | undefined;
+      body: unknown;
+    }> = [];
     const listened: string[] = [];
     const window: Record<string, unknown> = {};
     const context = {
@@ -113,8 +118,16 @@ describe('contract wiring', () => {
           listened.push(name);
         }
       },
-      fetch: async (url: string, init: { headers: Record<string, string>; body: string }) => {
-        posts.push({ url, token: init.headers['x-eka-demo-token'], body: JSON.parse(init.body) });
+      fetch: async (
+        url: string,
+        init: { headers: Record<string, string>; body: string; credentials?: string },
+      ) => {
+        posts.push({
+          url,
+          credentials: init.credentials,
+          marker: init.headers['x-eka-demo-request'],
+          body: JSON.parse(init.body),
+        });
         return { status: 200, json: async () => ({ ok: true, value: null }) };
       },
     };
@@ -124,7 +137,14 @@ describe('contract wiring', () => {
     expect(listened).toEqual(EVENT_NAMES);
     await eka.disconnectClient!({ client: 'vscode' });
     expect(posts).toEqual([
-      { url: './rpc/disconnectClient', token: 'run-secret', body: { input: { client: 'vscode' } } },
+      {
+        url: './rpc/disconnectClient',
+        credentials: 'same-origin',
+        marker: '1',
+        body: { input: { client: 'vscode' } },
+      },
     ]);
+    // The script reads no secret from the address or storage: the HttpOnly cookie carries it.
+    expect(bridgeScript()).not.toMatch(/location\.search|sessionStorage|token/);
   });
 });

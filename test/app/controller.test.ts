@@ -1,7 +1,7 @@
 // The controller the UI drives, with the real keychain, settings file, client
 // configs and the Eka sandbox (sign-in itself is covered by the browser journey).
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,6 +99,25 @@ describe('controller', () => {
       launchAtLogin: false,
     });
     await expect(controller.handlers.signIn(undefined)).rejects.toMatchObject({ code: 'wrong-mode' });
+  });
+
+  it('turns sign-in from tool calls off and on, and leaves it as it is when not given', async () => {
+    const base = {
+      mode: 'oidc',
+      environment: 'sandbox',
+      apiBaseUrl: sandbox.apiBaseUrl,
+      issuer: sandbox.issuer,
+      launchAtLogin: false,
+    } as const;
+    expect(
+      (await controller.handlers.saveSettings({ ...base, signInFromTools: false })).signInFromTools,
+    ).toBe(false);
+    expect((await createFileSettingsStore(settingsDir).read()).signInFromTools).toBe(false);
+    expect((await controller.handlers.saveSettings(base)).signInFromTools).toBe(false);
+    expect((await controller.handlers.saveSettings({ ...base, signInFromTools: true })).signInFromTools).toBe(
+      true,
+    );
+    await controller.handlers.saveSettings({ ...base, mode: 'client-credentials' });
   });
 
   it('updates the connected entry when the mode changes', async () => {
@@ -205,5 +224,27 @@ describe('controller', () => {
     expect(notices).toEqual([
       { kind: 'signed-out', title: 'Signed out of Eka', body: 'Sign in again to keep using Eka in Claude.' },
     ]);
+  });
+
+  it('says, on the client and in the notice, that secrets of a replaced entry were removed from the backup', async () => {
+    const path = join(home, '.config', 'Claude', 'claude_desktop_config.json');
+    await writeFile(
+      path,
+      JSON.stringify({
+        mcpServers: {
+          'eka-care': {
+            command: 'uvx',
+            args: ['eka-mcp-server'],
+            env: { EKA_CLIENT_SECRET: 'cs-synthetic-77' },
+          },
+        },
+      }),
+    );
+    notices.length = 0;
+    const view = await controller.handlers.connectClient({ client: 'claude' });
+    expect(view.removedSecrets).toEqual(['EKA_CLIENT_SECRET']);
+    expect(notices.at(-1)?.body).toContain('carried secrets (EKA_CLIENT_SECRET); they were removed');
+    const clients = await controller.handlers.refreshClients(undefined);
+    expect(clients.find((c) => c.id === 'claude')?.removedSecrets).toEqual(['EKA_CLIENT_SECRET']);
   });
 });

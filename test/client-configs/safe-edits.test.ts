@@ -108,14 +108,14 @@ describe('safe edits', () => {
     });
   });
 
-  it('keeps the file mode of the config and gives backups the same mode', async () => {
+  it('keeps the file mode of the config and makes backups readable only by their owner (0600)', async () => {
     const dir = await home();
     const path = join(dir, FILE_NAMES.cursor);
     await copyFile(join(FIXTURES, 'cursor', 'many-servers.json'), path);
     await chmod(path, 0o640);
     const change = await connectClient('cursor', testContext(dir), { configPath: path });
     expect((await stat(path)).mode & 0o777).toBe(0o640);
-    expect((await stat(change.files[0]?.backupPath as string)).mode & 0o777).toBe(0o640);
+    expect((await stat(change.files[0]?.backupPath as string)).mode & 0o777).toBe(0o600);
   });
 
   it(`keeps only the last ${BACKUPS_KEPT} backups, newest last`, async () => {

@@ -125,12 +125,19 @@ test('sign in, connect Claude Desktop, use it, sign out, then client credentials
   expect(patients.length).toBeGreaterThan(0);
   for (const patient of patients) expect(patient.name).toMatch(/(^|\s)a/i);
 
-  // Sign out: the same call now fails with the sign-in message.
+  // Sign out: the same call now asks the app to sign in again (a new tab, the waiting state);
+  // the clinician cancels in the app and the call says so.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in to Eka' })).toBeVisible();
-  const refused = await claude.callTool({ name: 'search_patients', arguments: { prefix: 'a' } });
+  const againTab = context.waitForEvent('page');
+  const refusedCall = claude.callTool({ name: 'search_patients', arguments: { prefix: 'a' } });
+  const again = await againTab;
+  await expect(page.getByRole('heading', { name: 'Continue in your browser' })).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  const refused = await refusedCall;
   expect(refused.isError).toBe(true);
-  expect(text(refused)).toMatch(/sign in/i);
+  expect(text(refused)).toContain('Sign-in to Eka was cancelled');
+  await again.close();
 
   // Settings: client credentials with the sandbox integrator's keys; the test succeeds.
   await nav(page, 'Settings').click();

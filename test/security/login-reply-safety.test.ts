@@ -182,3 +182,45 @@ describe('sign-in listener and other host names', () => {
     expect(error.code).toBe('access-denied');
   });
 });
+
+describe('a bogus reply from another local process', () => {
+  it('does not end the sign-in: the real browser then completes it', async () => {
+    const { execFile } = await import('node:child_process');
+    const { launchChromium } = await import('../support/chromium');
+    const { signInOnSandbox } = await import('../support/sandbox-login');
+    const store = createKeytarSecretStore(`Eka MCP Security ${randomUUID()}`);
+    const { authorizationUrl, outcome } = startCoreLogin({
+      issuer: sandbox.issuer,
+      clientId: sandbox.clients.desktop.client_id,
+      secretStore: store,
+      lockDir,
+    });
+    const url = await authorizationUrl;
+    const reply = new URL(url.searchParams.get('redirect_uri') ?? '');
+    reply.searchParams.set('code', 'forged-code');
+    reply.searchParams.set('state', 'guessed-state');
+    reply.searchParams.set('iss', sandbox.issuer);
+    // Another process on this machine sends one forged reply, as a local attacker would.
+    const script = `fetch(${JSON.stringify(reply.href)}).then(async (r) => { process.stdout.write(r.status + ' ' + (await r.text())); })`;
+    const answer = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['-e', script], (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      ),
+    );
+    expect(answer.startsWith('400 ')).toBe(true);
+    expect(answer).toContain('state check failed');
+    expect(answer).toContain('was ignored');
+
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await signInOnSandbox(page, url.href, sandbox.clinician);
+      const result = await outcome;
+      expect(result.name).toBe(sandbox.clinician.name);
+      await expect.poll(() => page.textContent('h1'), { timeout: 20_000 }).toBe('Signed in to Eka MCP');
+      expect((await readSessionRecord(store))?.state).toBe('signed-in');
+    } finally {
+      await browser.close();
+    }
+  });
+});

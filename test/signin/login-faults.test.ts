@@ -50,7 +50,7 @@ async function expectLoginError(outcome: Promise<unknown>, code: string, message
 describe('sign-in refuses attacks and survives faults', () => {
   const shared = useSandboxAndBrowser();
 
-  it('rejects a redirect with a tampered state, stores nothing, closes the port', async () => {
+  it('answers a redirect with a tampered state with an error page and goes on waiting for the real one', async () => {
     const run = startLogin(shared.sandbox);
     try {
       const url = await run.authorizationUrl;
@@ -61,15 +61,20 @@ describe('sign-in refuses attacks and survives faults', () => {
       const page = await fetch(reply);
       expect(page.status).toBe(400);
       expect(await page.text()).toContain('state check failed');
-      await expectLoginError(run.outcome, 'state-mismatch', /nothing was saved/);
       expect(await readSessionRecord(run.store)).toBeNull();
-      expect(await isListening(reply.href)).toBe(false);
+      // The sign-in still waits: the clinician's browser completes it.
+      const tab = await shared.browser.newPage();
+      await signInOnSandbox(tab, url.href, shared.sandbox.clinician);
+      const result = await run.outcome;
+      await tab.close();
+      expect(result.name).toBe(shared.sandbox.clinician.name);
+      expect((await readSessionRecord(run.store))?.state).toBe('signed-in');
     } finally {
       await run.cleanup();
     }
   });
 
-  it('rejects a redirect from the wrong issuer (RFC 9207), stores nothing, closes the port', async () => {
+  it('answers a redirect from the wrong issuer (RFC 9207) with an error page and goes on waiting', async () => {
     const run = startLogin(shared.sandbox);
     try {
       const url = await run.authorizationUrl;
@@ -77,10 +82,14 @@ describe('sign-in refuses attacks and survives faults', () => {
       reply.searchParams.set('code', 'some-code');
       reply.searchParams.set('state', url.searchParams.get('state') ?? '');
       reply.searchParams.set('iss', 'https://attacker.example');
-      await (await fetch(reply)).text();
-      await expectLoginError(run.outcome, 'issuer-mismatch', /different issuer/);
-      expect(await readSessionRecord(run.store)).toBeNull();
-      expect(await isListening(reply.href)).toBe(false);
+      const page = await fetch(reply);
+      expect(page.status).toBe(400);
+      expect(await page.text()).toContain('different issuer');
+      const tab = await shared.browser.newPage();
+      await signInOnSandbox(tab, url.href, shared.sandbox.clinician);
+      await run.outcome;
+      await tab.close();
+      expect((await readSessionRecord(run.store))?.state).toBe('signed-in');
     } finally {
       await run.cleanup();
     }
@@ -136,14 +145,17 @@ describe('sign-in refuses attacks and survives faults', () => {
     }
   });
 
-  it('stops after the timeout without a redirect and closes the port', async () => {
-    const run = startLogin(shared.sandbox, { timeoutMs: 1500 });
+  it('stops after the timeout, answers "cancelled" on the port for a while, then closes it', async () => {
+    const run = startLogin(shared.sandbox, { timeoutMs: 1500, cancelledPageMs: 1500 });
     try {
       const redirectUri = await run.redirectUri();
       await expectLoginError(run.outcome, 'timeout', /No sign-in reply from the browser within 2 s/);
       expect(await readSessionRecord(run.store)).toBeNull();
-      expect(await isListening(redirectUri)).toBe(false);
       expect(isLoginActive()).toBe(false);
+      const late = await fetch(`${redirectUri}?code=late&state=late`);
+      expect(late.status).toBe(410);
+      expect(await late.text()).toContain('This sign-in was cancelled in Eka MCP');
+      await expect.poll(() => isListening(redirectUri), { timeout: 10_000 }).toBe(false);
     } finally {
       await run.cleanup();
     }
@@ -151,14 +163,18 @@ describe('sign-in refuses attacks and survives faults', () => {
 
   it('refuses a second sign-in while one is waiting, and cancels on abort', async () => {
     const controller = new AbortController();
-    const run = startLogin(shared.sandbox, { signal: controller.signal });
+    const run = startLogin(shared.sandbox, { signal: controller.signal, cancelledPageMs: 1500 });
     const second = startLogin(shared.sandbox);
     try {
       const redirectUri = await run.redirectUri();
       await expectLoginError(second.outcome, 'login-in-progress', /already waiting/);
       controller.abort();
       await expectLoginError(run.outcome, 'cancelled', /cancelled/);
-      expect(await isListening(redirectUri)).toBe(false);
+      // A browser tab that arrives late is told so, instead of a connection error.
+      const late = await fetch(redirectUri);
+      expect(late.status).toBe(410);
+      expect(await late.text()).toContain('This sign-in was cancelled in Eka MCP');
+      await expect.poll(() => isListening(redirectUri), { timeout: 10_000 }).toBe(false);
       expect(await readSessionRecord(run.store)).toBeNull();
     } finally {
       await run.cleanup();

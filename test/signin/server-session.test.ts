@@ -1,5 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { describe, expect, it } from 'vitest';
+import { createFileSettingsStore } from '../../server/desktop/settings';
 import { isolate, runCli, signInWithCli, useSandboxAndBrowser } from './helpers';
 import { clearService, readRawSession } from './keychain';
 import { resultText, startOidcServer } from './mcp-client';
@@ -9,11 +10,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('the server in Eka account mode uses the keychain session', () => {
   const shared = useSandboxAndBrowser({ accessTokenTtl: 3 });
 
-  it('works after login and fails with "sign in again" after logout', async () => {
+  it('works after login and, with sign-in from tools off, fails with "sign in again" after logout', async () => {
     const iso = isolate();
     let client: Client | undefined;
     try {
       expect((await signInWithCli(shared.browser, shared.sandbox, iso.env)).code).toBe(0);
+      await createFileSettingsStore(iso.home).update({ signInFromTools: false });
       client = await startOidcServer(shared.sandbox.apiBaseUrl, iso.env);
       const ok = await client.callTool({ name: 'get_business_entities', arguments: {} });
       expect(ok.isError, resultText(ok)).toBeFalsy();

@@ -1,5 +1,16 @@
 import { constants } from 'node:fs';
-import { access, lstat, mkdir, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  access,
+  chmod,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  realpath,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { ClientConfigError } from './errors';
@@ -153,13 +164,19 @@ export async function listBackups(path: string): Promise<string[]> {
     .map((name) => join(dirname(path), name));
 }
 
-/** Copies the file's current bytes to a timestamped backup beside it (same mode) and keeps the newest few. */
-export async function writeBackup(file: ConfigFile, now: Date): Promise<string> {
+/**
+ * Copies the file's current bytes (or `text`, the same file with secrets left
+ * out) to a timestamped backup beside it, readable only by its owner (0600),
+ * and keeps the newest few.
+ */
+export async function writeBackup(file: ConfigFile, now: Date, text?: string): Promise<string> {
   const base = `${file.path}${BACKUP_MARKER}${backupStamp(now)}`;
   for (let attempt = 0; ; attempt++) {
     const candidate = attempt === 0 ? base : `${base}-${attempt}`;
     try {
-      await writeFile(candidate, file.bytes, { flag: 'wx', mode: file.mode ?? 0o600 });
+      await writeFile(candidate, text ?? file.bytes, { flag: 'wx', mode: 0o600 });
+      // The mode given to open() is filtered by the umask; a backup is 0600 whatever it is.
+      await chmod(candidate, 0o600);
       await pruneBackups(file.path, candidate);
       return candidate;
     } catch (cause) {

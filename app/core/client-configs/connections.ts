@@ -1,4 +1,7 @@
+import { chmod } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { entrySecrets } from './backup-secrets';
 import { CLIENTS, type ClientDefinition, configLocations } from './clients';
 import {
   assertUnchanged,
@@ -100,13 +103,51 @@ async function planAndApply(
       continue;
     }
     const { file } = planned;
+    const item = loaded[index] as LoadedFile;
     await assertUnchanged(file, definition.label);
-    const backupPath = file.exists ? await writeBackup(file, ctx.now?.() ?? new Date()) : undefined;
+    // The entry we replace or remove may carry secrets (another tool's setup): the backup leaves them out.
+    const secrets = entrySecrets(entryValue(item.config, definition.sectionKey, ENTRY_NAME));
+    const backupText =
+      secrets.names.length > 0
+        ? setEntryText(item.config, definition.sectionKey, ENTRY_NAME, secrets.blanked)
+        : undefined;
+    const backupPath = file.exists
+      ? await writeBackup(file, ctx.now?.() ?? new Date(), backupText)
+      : undefined;
     if (planned.text === undefined) await removeConfigFile(file);
     else await writeConfigFile(file, planned.text);
-    files.push({ path, changed: true, backupPath, ...planned.report });
+    await scrubOlderBackups(path, definition, planned.text ?? '', backupPath);
+    const removedSecrets = secrets.names.length > 0 ? secrets.names : undefined;
+    files.push({ path, changed: true, backupPath, removedSecrets, ...planned.report });
   }
   return result(definition, files);
+}
+
+/**
+ * Older backups beside `path` whose entry holds a secret the live text no
+ * longer has: rewritten with those values blanked (0600). Every backup is
+ * made 0600. A backup that cannot be read as a config is removed if it
+ * holds such a secret in its raw text.
+ */
+async function scrubOlderBackups(
+  path: string,
+  definition: ClientDefinition,
+  liveText: string,
+  skip: string | undefined,
+): Promise<void> {
+  for (const backup of await listBackups(path)) {
+    if (backup === skip) continue;
+    try {
+      await chmod(backup, 0o600);
+      const { file, config } = await load(backup, definition);
+      const secrets = entrySecrets(entryValue(config, definition.sectionKey, ENTRY_NAME));
+      if (!secrets.values.some((value) => !liveText.includes(value))) continue;
+      const text = setEntryText(config, definition.sectionKey, ENTRY_NAME, secrets.blanked);
+      await writeFileAtomic(file.target, text, { mode: 0o600, encoding: 'utf8' });
+    } catch {
+      // A backup we cannot read or rewrite is left as it is; the live file is what counts.
+    }
+  }
 }
 
 /** The exact entry this install writes for `client`. */

@@ -95,4 +95,6 @@ export interface FileChange {
   replacedForeign?: boolean;
   /** The file did not exist and was created. */
   created?: boolean;
+  /** `env` names and `args` flags of the replaced entry whose secret values the backup leaves out. */
+  removedSecrets?: string[];
 }

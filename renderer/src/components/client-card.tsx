@@ -35,6 +35,12 @@ export function ClientCard({ eka, client }: { eka: EkaApi; client: ClientView })
         {client.restartNeeded ? (
           <p className="notice">Quit and reopen {client.name} to use the change.</p>
         ) : null}
+        {client.removedSecrets ? (
+          <p className="notice">
+            The entry it replaced carried secrets ({client.removedSecrets.join(', ')}): they were removed, and
+            the backup does not keep them.
+          </p>
+        ) : null}
         {error ? (
           <p className="error" role="alert">
             {error}

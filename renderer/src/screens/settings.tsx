@@ -18,6 +18,7 @@ interface Draft {
   clientSecret: string;
   apiKey: string;
   launchAtLogin: boolean;
+  signInFromTools: boolean;
 }
 
 function draftFrom(state: AppState): Draft {
@@ -31,6 +32,7 @@ function draftFrom(state: AppState): Draft {
     clientSecret: '',
     apiKey: '',
     launchAtLogin: s.launchAtLogin,
+    signInFromTools: s.signInFromTools,
   };
 }
 
@@ -61,6 +63,7 @@ export function SettingsScreen({ eka, state }: { eka: EkaApi; state: AppState })
       issuer: draft.issuer.trim() || undefined,
       clientId: draft.mode === 'client-credentials' ? draft.clientId : undefined,
       launchAtLogin: draft.launchAtLogin,
+      signInFromTools: draft.signInFromTools,
     });
     setDraft((d) => ({ ...d, clientSecret: '', apiKey: '' }));
     return result;
@@ -199,6 +202,20 @@ export function SettingsScreen({ eka, state }: { eka: EkaApi; state: AppState })
             />
           </label>
         </fieldset>
+
+        {draft.mode === 'oidc' ? (
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              name="signInFromTools"
+              checked={draft.signInFromTools}
+              onChange={(e) => set('signInFromTools', e.target.checked)}
+            />
+            <span>
+              Let my assistant start "Sign in with Eka" when it needs it (turn off on a shared computer)
+            </span>
+          </label>
+        ) : null}
 
         <label className="checkbox">
           <input

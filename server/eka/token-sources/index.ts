@@ -38,7 +38,11 @@ export async function createTokenSource(
     }
     case 'oidc': {
       const { createDesktopSessionTokenSource } = await import('../../desktop/session-token-source');
-      return createDesktopSessionTokenSource({ fetch: options.fetch });
+      const { createSignInFromToolsSource } = await import('../../desktop/interactive-signin');
+      return createSignInFromToolsSource(createDesktopSessionTokenSource({ fetch: options.fetch }), {
+        logger,
+        fetch: options.fetch,
+      });
     }
   }
 }
