@@ -5,6 +5,7 @@
  * so a tool never takes the process down.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ERROR_CODE_META } from '../activity/meta';
 import type { EkaClient } from '../eka/client';
 import { isEkaError } from '../errors';
 import type { Logger } from '../logging';
@@ -58,7 +59,8 @@ export async function runTool(
     const code = isEkaError(error) ? error.code : 'internal_error';
     const log = code === 'internal_error' ? deps.logger.error : deps.logger.warn;
     log('Tool call failed', { tool: name, errorCode: code, error });
-    return toolError(error);
+    // The code travels in `_meta` too, for the activity journal and the app's health check.
+    return { ...toolError(error), _meta: { [ERROR_CODE_META]: code } };
   }
 }
 
