@@ -85,7 +85,8 @@ describe('controller', () => {
     const config = JSON.parse(await readFile(view.configPath, 'utf8'));
     const entry = config.mcpServers['eka-care'];
     expect(entry.command).toBe(process.execPath);
-    expect(entry.args).toEqual(expect.arrayContaining(['--mode', 'oidc', '--env', 'sandbox']));
+    // The entry carries no mode: the server reads it from the settings when it starts.
+    expect(entry.args.slice(1)).toEqual(['--env', 'sandbox', '--api-base-url', sandbox.apiBaseUrl]);
     expect(entry.env).toMatchObject({ EKA_MCP_HOME: settingsDir, EKA_MCP_KEYCHAIN_SERVICE: service });
     expect(notices.at(-1)).toMatchObject({ kind: 'connected', title: 'Connected to Claude Desktop' });
   });
@@ -101,13 +102,11 @@ describe('controller', () => {
     await expect(controller.handlers.signIn(undefined)).rejects.toMatchObject({ code: 'wrong-mode' });
   });
 
-  it('updates the connected entry when the mode changes', async () => {
+  it('a mode change leaves the connected entry as it was, still connected', async () => {
     const state = await controller.handlers.getState(undefined);
     const claude = state.clients.find((c) => c.id === 'claude')!;
     const config = JSON.parse(await readFile(claude.configPath, 'utf8'));
-    expect(config.mcpServers['eka-care'].args).toEqual(
-      expect.arrayContaining(['--mode', 'client-credentials']),
-    );
+    expect(config.mcpServers['eka-care'].args).not.toContain('--mode');
     expect(claude.state).toBe('connected');
   });
 
@@ -155,8 +154,8 @@ describe('controller', () => {
     const view = await controller.handlers.disconnectClient({ client: 'claude' });
     expect(view.state).toBe('not-connected');
     expect(view.restartNeeded).toBeUndefined();
-    const config = JSON.parse(await readFile(view.configPath, 'utf8'));
-    expect(config.mcpServers?.['eka-care']).toBeUndefined();
+    // Connect created the file and nothing else changed it since: disconnect gives back no file.
+    await expect(readFile(view.configPath, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('logs what happened without secrets', async () => {
