@@ -6,19 +6,27 @@
  * process and the demo host both serve its `handlers`.
  */
 import { EventEmitter } from 'node:events';
+import { type FSWatcher, watch } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { ActivityEntry } from '../../server/activity/journal';
 import { ENVIRONMENTS } from '../../server/config/environments';
 import { readClientSecrets } from '../../server/desktop/client-credentials-store';
 import type { SecretStore } from '../../server/desktop/secret-store';
 import { getFreshSession } from '../../server/desktop/session-refresh';
 import { resolveEndpoints, type Settings, type SettingsStore } from '../../server/desktop/settings';
+import { catalogTool, effectiveTools, withAskFirst, withPreset, withSwitch } from '../../server/permissions';
 import type {
+  ActivityQuery,
+  ActivityRow,
   AppState,
+  ClientNotice,
   ClientView,
   CredentialsTest,
   EventName,
   EventPayloads,
   LogLine,
   McpClientId,
+  PermissionsView,
   SessionView,
   SettingsView,
   SignInView,
@@ -26,6 +34,15 @@ import type {
 import { ContractError } from '../ipc/contract';
 import { isAllowedExternalUrl } from '../ipc/external-urls';
 import type { Handlers } from '../ipc/handlers';
+import {
+  activityCsv,
+  clientIdForName,
+  HEALTH_CHECK_CLIENT,
+  type LastUse,
+  lastUseByClient,
+  openJournal,
+} from './activity';
+import { lookUpNames } from './activity-names';
 import { CLIENTS } from './client-configs/clients';
 import {
   type ConnectionContext,
@@ -37,7 +54,8 @@ import {
 } from './client-configs/connections';
 import { buildEntry } from './client-configs/entry';
 import type { ClientStatus, EntrySettings, Install, OsFacts } from './client-configs/types';
-import { setClientCredentials, testClientCredentials } from './client-credentials';
+import { setClientCredentials, tryClientCredentials } from './client-credentials';
+import { createHealthProbe } from './health';
 import { login } from './login';
 import { signOut } from './sign-out';
 import { getStatus } from './status';
@@ -90,6 +108,12 @@ export function createController(options: ControllerOptions): Controller {
   events.setMaxListeners(50);
   const appLog: LogLine[] = [];
   const restartNeeded = new Set<McpClientId>();
+  /** Notices on client cards after Connect / Disconnect, until dismissed. */
+  const notices = new Map<McpClientId, ClientNotice & { since: number }>();
+  const journal = openJournal(options.settingsDir, options.settings);
+  let lastUse: Partial<Record<McpClientId, LastUse>> = {};
+  let journalWatcher: FSWatcher | undefined;
+  let journalTimer: NodeJS.Timeout | undefined;
   let signIn: SignInView = { state: 'idle' };
   let loginAbort: AbortController | undefined;
   let current: AppState | undefined;
@@ -135,6 +159,12 @@ export function createController(options: ControllerOptions): Controller {
           },
           onHealth: () => void publish(),
           onLog: (lines) => emit('log', lines),
+          clientName: HEALTH_CHECK_CLIENT,
+          probe: createHealthProbe(async () => {
+            const settings = await options.settings.read();
+            const session = await readSession().catch(() => ({ signedIn: false }));
+            return { mode: settings.mode, signedIn: session.signedIn };
+          }),
         });
 
   const toClientView = (status: ClientStatus): ClientView => {
@@ -148,7 +178,114 @@ export function createController(options: ControllerOptions): Controller {
     const detail = status.detail ?? status.files.find((f) => f.detail)?.detail;
     if (detail) view.detail = detail;
     if (restartNeeded.has(status.client) && status.state === 'connected') view.restartNeeded = true;
+    if (status.client === 'claude') view.startHere = true;
+    const use = lastUse[status.client];
+    if (use) view.lastUse = { ...use };
+    const notice = notices.get(status.client);
+    if (notice) {
+      const { since: _since, ...shown } = notice;
+      view.notice = shown;
+    }
     return view;
+  };
+
+  /** Re-reads the journal: last use per client, and the first call after a Connect. */
+  const refreshActivity = async (): Promise<boolean> => {
+    const entries = await journal.read({ since: Date.now() - 30 * 86_400_000 }).catch(() => []);
+    const own = (e: ActivityEntry) => e.client?.name === HEALTH_CHECK_CLIENT;
+    lastUse = lastUseByClient(entries.filter((e) => !own(e)));
+    let changed = false;
+    for (const [client, notice] of notices) {
+      if (notice.kind !== 'connected' || notice.confirmedAt) continue;
+      const first = entries
+        .filter((e) => clientIdForName(e.client?.name) === client && Date.parse(e.time) >= notice.since)
+        .at(-1);
+      if (first) {
+        notices.set(client, {
+          ...notice,
+          kind: 'first-call',
+          confirmedAt: Date.parse(first.time),
+          text: `${CLIENTS[client].label} is using Eka MCP: its first request arrived.`,
+        });
+        restartNeeded.delete(client);
+        changed = true;
+      }
+    }
+    return changed;
+  };
+
+  const watchJournal = async () => {
+    try {
+      await mkdir(journal.dir, { recursive: true, mode: 0o700 });
+      journalWatcher = watch(journal.dir, { persistent: false }, () => {
+        if (journalTimer) return;
+        journalTimer = setTimeout(() => {
+          journalTimer = undefined;
+          void refreshActivity().then(() => {
+            emit('activity', { count: 1 });
+            void publish().catch(() => undefined);
+          });
+        }, 250);
+        journalTimer.unref?.();
+      });
+      journalWatcher.on('error', () => undefined);
+    } catch (error) {
+      log(`Cannot watch the activity journal: ${describe(error)}`);
+    }
+  };
+
+  const toRow = (e: ActivityEntry): ActivityRow => ({
+    id: e.id,
+    time: Date.parse(e.time),
+    clientName: e.client?.name,
+    clientVersion: e.client?.version,
+    tool: e.tool,
+    toolLabel: catalogTool(e.tool)?.label ?? e.tool,
+    kind: e.kind,
+    outcome: e.outcome,
+    errorCode: e.errorCode,
+    durationMs: e.durationMs,
+    patientIds: e.ids.patient ?? [],
+    appointmentIds: e.ids.appointment ?? [],
+    doctorIds: e.ids.doctor ?? [],
+    clinicIds: e.ids.clinic ?? [],
+  });
+
+  const queryActivity = async (query: ActivityQuery): Promise<ActivityEntry[]> => {
+    const entries = await journal.read({
+      client: query.client,
+      tool: query.tool,
+      changesOnly: query.changesOnly,
+      failuresOnly: query.failuresOnly,
+    });
+    return entries.filter((e) => e.client?.name !== HEALTH_CHECK_CLIENT);
+  };
+
+  const permissionsView = (settings: Settings): PermissionsView => ({
+    preset: settings.toolPermissions?.preset ?? 'all',
+    tools: effectiveTools(settings.toolPermissions).map((t) => ({
+      name: t.name,
+      label: t.label,
+      kind: t.kind,
+      destructive: t.destructive,
+      enabled: t.enabled,
+      askFirst: t.askFirst,
+    })),
+  });
+
+  const savePermissions = async (
+    change: (current: Settings['toolPermissions']) => NonNullable<Settings['toolPermissions']>,
+  ): Promise<PermissionsView> => {
+    const current = await options.settings.read();
+    let next: NonNullable<Settings['toolPermissions']>;
+    try {
+      next = change(current.toolPermissions);
+    } catch (error) {
+      throw new ContractError('bad-tool', describe(error));
+    }
+    const saved = await options.settings.update({ toolPermissions: next });
+    log(`Tool permissions changed (preset ${next.preset})`);
+    return permissionsView(saved);
   };
 
   const readSettingsView = async (settings: Settings): Promise<SettingsView> => {
@@ -252,62 +389,63 @@ export function createController(options: ControllerOptions): Controller {
     await publish().catch((error: unknown) => log(`Status: ${describe(error)}`));
   };
 
+  const startSignIn = async (prompt?: 'login'): Promise<SessionView> => {
+    const settings = await options.settings.read();
+
+    if (settings.mode !== 'oidc') {
+      throw new ContractError('wrong-mode', 'Sign-in is for Eka account mode: choose it in Settings first.');
+    }
+    if (loginAbort) throw new ContractError('sign-in-busy', 'A sign-in is already waiting in your browser.');
+    const endpoints = resolveEndpoints(settings);
+    const abort = new AbortController();
+    loginAbort = abort;
+    signIn = { state: 'waiting' };
+    void publish();
+    log(`Sign-in started at ${endpoints.issuer}`);
+    try {
+      await login({
+        issuer: endpoints.issuer,
+        clientId: endpoints.clientId,
+        secretStore: options.secretStore,
+        lockDir: options.settingsDir,
+        fetch: options.fetch,
+        signal: abort.signal,
+        timeoutMs: options.loginTimeoutMs,
+        prompt,
+        openExternal: async (url) => {
+          signIn = { state: 'waiting', url };
+          void publish();
+          await options.openExternal(url);
+        },
+      });
+      signIn = { state: 'idle' };
+      log('Signed in to Eka');
+      await supervisor?.check().catch(() => undefined);
+      const state = await publish();
+      return state.session;
+    } catch (error) {
+      const cancelled = abort.signal.aborted;
+      signIn = cancelled ? { state: 'idle' } : { state: 'idle', error: describe(error) };
+      log(cancelled ? 'Sign-in cancelled' : `Sign-in failed: ${describe(error)}`);
+      const state = await publish();
+      // Cancelling is not a failure: the UI simply returns to "Sign in with Eka".
+      if (cancelled) return state.session;
+      throw error;
+    } finally {
+      if (loginAbort === abort) loginAbort = undefined;
+    }
+  };
+
   const handlers: Handlers = {
     getState: async () => current ?? publish(),
 
-    signIn: async () => {
-      const settings = await options.settings.read();
-      if (settings.mode !== 'oidc') {
-        throw new ContractError(
-          'wrong-mode',
-          'Sign-in is for Eka account mode: choose it in Settings first.',
-        );
-      }
-      if (loginAbort)
-        throw new ContractError('sign-in-busy', 'A sign-in is already waiting in your browser.');
-      const endpoints = resolveEndpoints(settings);
-      const abort = new AbortController();
-      loginAbort = abort;
-      signIn = { state: 'waiting' };
-      void publish();
-      log(`Sign-in started at ${endpoints.issuer}`);
-      try {
-        await login({
-          issuer: endpoints.issuer,
-          clientId: endpoints.clientId,
-          secretStore: options.secretStore,
-          lockDir: options.settingsDir,
-          fetch: options.fetch,
-          signal: abort.signal,
-          timeoutMs: options.loginTimeoutMs,
-          openExternal: async (url) => {
-            signIn = { state: 'waiting', url };
-            void publish();
-            await options.openExternal(url);
-          },
-        });
-        signIn = { state: 'idle' };
-        log('Signed in to Eka');
-        await supervisor?.check().catch(() => undefined);
-        const state = await publish();
-        return state.session;
-      } catch (error) {
-        const cancelled = abort.signal.aborted;
-        signIn = cancelled ? { state: 'idle' } : { state: 'idle', error: describe(error) };
-        log(cancelled ? 'Sign-in cancelled' : `Sign-in failed: ${describe(error)}`);
-        const state = await publish();
-        // Cancelling is not a failure: the UI simply returns to "Sign in with Eka".
-        if (cancelled) return state.session;
-        throw error;
-      } finally {
-        if (loginAbort === abort) loginAbort = undefined;
-      }
-    },
+    signIn: async () => startSignIn(),
+
+    signInAsSomeoneElse: async () => startSignIn('login'),
 
     cancelSignIn: async () => {
       loginAbort?.abort();
     },
-
     signOut: async () => {
       loginAbort?.abort();
       const result = await signOut({
@@ -355,7 +493,7 @@ export function createController(options: ControllerOptions): Controller {
         }
         for (const failure of repaired.failed)
           log(`Could not update ${CLIENTS[failure.client].label}: ${failure.message}`);
-        if (supervisor) void supervisor.restart().catch(() => undefined);
+        if (supervisor) await supervisor.restart().catch(() => undefined);
       }
       const state = await publish();
       return state.settings;
@@ -367,33 +505,75 @@ export function createController(options: ControllerOptions): Controller {
         { clientId: input.clientId, clientSecret: input.clientSecret, apiKey: input.apiKey },
       );
       log(`Client credentials saved for ${input.clientId}`);
+      // A running server keeps the token it got; start it again with the new credentials.
+      if (supervisor && (await options.settings.read()).mode === 'client-credentials') {
+        await supervisor.restart().catch(() => undefined);
+      }
       const state = await publish();
       return state.settings;
     },
 
-    testCredentials: async (): Promise<CredentialsTest> => {
-      const result = await testClientCredentials({
-        settings: options.settings,
-        secretStore: options.secretStore,
+    testCredentials: async (input): Promise<CredentialsTest> => {
+      // What is typed, against the API base URL saved now; nothing is saved or switched.
+      const settings = await options.settings.read();
+      const { apiBaseUrl } = resolveEndpoints(settings);
+      const saved = await readClientSecrets(options.secretStore).catch(() => ({
+        clientSecret: null,
+        apiKey: null,
+      }));
+      const clientSecret = input.clientSecret ?? saved.clientSecret ?? undefined;
+      const apiKey = input.apiKey ?? saved.apiKey ?? undefined;
+      if (!clientSecret) {
+        return { ok: false, message: 'Type the client secret, then test again.' };
+      }
+      const result = await tryClientCredentials({
+        apiBaseUrl,
+        clientId: input.clientId,
+        clientSecret,
+        apiKey,
         fetch: options.fetch,
       });
       if (result.ok) {
-        log(`Credentials test passed for ${result.clientId}`);
-        return { ok: true, message: `Eka accepted the credentials for ${result.clientId}.` };
+        log(`Credentials test passed for ${input.clientId}`);
+        return {
+          ok: true,
+          message: `Eka accepted these credentials for ${input.clientId}. Press Save to use them.`,
+        };
       }
-      log(`Credentials test failed: ${result.message}`);
-      if (result.code === 'not-configured') {
-        return { ok: false, message: 'Enter a client id and client secret, then test again.' };
+      log(`Credentials test failed (${result.code})`);
+      if (result.code === 'invalid_credentials') {
+        return {
+          ok: false,
+          message: `Eka refused these credentials${result.refusal ? ` (${result.refusal})` : ''}. Check the client id, client secret and API key with whoever gave them to you. Nothing was saved.`,
+        };
       }
-      return { ok: false, message: `Eka refused the credentials: ${result.message}` };
+      if (result.code === 'network_error' || result.code === 'timeout') {
+        return {
+          ok: false,
+          message: `Eka could not be reached at ${apiBaseUrl}. Check the internet connection (and the API address under Advanced), then test again.`,
+        };
+      }
+      return { ok: false, message: `The test did not finish: ${result.message}` };
     },
 
-    connectClient: async ({ client }) => {
+    connectClient: async ({ client, create }) => {
       const ctx = await connectionContext();
-      const change = await connectClient(client, ctx, { force: true });
-      if (change.changed) {
+      const before = await clientStatus(client, ctx);
+      if (before.state === 'not-installed' && !create) {
+        throw new ContractError(
+          'not-installed',
+          `${CLIENTS[client].label} does not seem to be installed on this computer. Install it first, or confirm to create its settings file anyway.`,
+        );
+      }
+      const change = await connectClient(client, ctx, { force: create === true });
+      if (change.changed || before.state !== 'connected') {
         restartNeeded.add(client);
         log(`Connected ${change.label} (${change.files.map((f) => f.path).join(', ')})`);
+        notices.set(client, {
+          kind: 'connected',
+          since: Date.now(),
+          text: afterConnectText(client),
+        });
         emit('notice', {
           kind: 'connected',
           title: `Connected to ${change.label}`,
@@ -409,11 +589,75 @@ export function createController(options: ControllerOptions): Controller {
       const ctx = await connectionContext();
       const change = await disconnectClient(client, ctx);
       restartNeeded.delete(client);
-      if (change.changed) log(`Disconnected ${change.label}`);
+      if (change.changed) {
+        log(`Disconnected ${change.label}`);
+        notices.set(client, {
+          kind: 'disconnected',
+          since: Date.now(),
+          text: `Eka MCP was removed from ${change.label}. Quit and reopen ${change.label} so it stops using Eka.`,
+        });
+      }
       const view = toClientView(await clientStatus(client, ctx));
       void publish();
       return view;
     },
+
+    dismissClientNotice: async ({ client }) => {
+      notices.delete(client);
+      restartNeeded.delete(client);
+      void publish();
+    },
+
+    getActivity: async (query) => {
+      const [entries, all, settings] = await Promise.all([
+        queryActivity(query),
+        queryActivity({}),
+        options.settings.read(),
+      ]);
+      return {
+        rows: entries.slice(0, query.limit ?? 500).map(toRow),
+        clients: [...new Set(all.map((e) => e.client?.name).filter((n): n is string => !!n))].sort(),
+        tools: [...new Set(all.map((e) => e.tool))].sort(),
+        retentionDays: settings.activityRetentionDays ?? 30,
+      };
+    },
+
+    getActivityNames: async ({ patientIds, doctorIds }) => {
+      const settings = await options.settings.read();
+      const session = current?.session ?? (await readSession());
+      if (settings.mode !== 'oidc' || !session.signedIn) {
+        return { available: false, patients: {}, doctors: {} };
+      }
+      return lookUpNames({
+        apiBaseUrl: resolveEndpoints(settings).apiBaseUrl,
+        secretStore: options.secretStore,
+        lockDir: options.settingsDir,
+        fetch: options.fetch,
+        patientIds,
+        doctorIds,
+      });
+    },
+
+    exportActivityCsv: async (query) => activityCsv(await queryActivity(query)),
+
+    clearActivity: async () => {
+      await journal.clear();
+      log('Activity journal cleared');
+      await refreshActivity();
+      emit('activity', { count: 0 });
+      void publish();
+    },
+
+    setActivityRetention: async ({ days }) => {
+      await options.settings.update({ activityRetentionDays: days });
+      await journal.prune();
+      log(`Activity is now kept for ${days} days`);
+    },
+
+    getPermissions: async () => permissionsView(await options.settings.read()),
+    setToolPreset: async ({ preset }) => savePermissions((p) => withPreset(p, preset)),
+    setToolEnabled: async ({ name, enabled }) => savePermissions((p) => withSwitch(p, [name], enabled)),
+    setToolAskFirst: async ({ name, askFirst }) => savePermissions((p) => withAskFirst(p, [name], askFirst)),
 
     refreshClients: async () => {
       const state = await publish();
@@ -449,6 +693,8 @@ export function createController(options: ControllerOptions): Controller {
     },
     async start() {
       stopped = false;
+      await refreshActivity();
+      await watchJournal();
       try {
         const repaired = await repairConnections(await connectionContext());
         for (const change of repaired.repaired) if (change.changed) log(`Repaired the ${change.label} entry`);
@@ -467,12 +713,21 @@ export function createController(options: ControllerOptions): Controller {
     async stop() {
       stopped = true;
       if (pollTimer) clearInterval(pollTimer);
+      journalWatcher?.close();
+      if (journalTimer) clearTimeout(journalTimer);
       loginAbort?.abort();
       await supervisor?.stop();
       events.removeAllListeners();
     },
     snapshot: () => current,
   };
+}
+
+/** What to do after Connect, with a first question to ask. */
+function afterConnectText(client: McpClientId): string {
+  const label = CLIENTS[client].label;
+  const restart = client === 'claude-code' ? `Start a new ${label} session` : `Quit and reopen ${label}`;
+  return `${restart}, then ask: "Show today's appointments". This card confirms when ${label} first uses Eka MCP.`;
 }
 
 function describe(error: unknown): string {

@@ -33,6 +33,8 @@ export interface LoginOptions {
   /** Called with the listener's redirect URI once it is listening. */
   onListening?: (redirectUri: string) => void;
   now?: () => number;
+  /** `login`: ask Eka for its login page even when the browser is still signed in (another account). */
+  prompt?: 'login';
 }
 
 export interface LoginResult {
@@ -385,7 +387,7 @@ async function runLogin(options: LoginOptions): Promise<LoginResult> {
         code_challenge_method: 'S256',
         state,
         nonce,
-        prompt: 'consent',
+        prompt: options.prompt === 'login' ? 'login consent' : 'consent',
       });
     } catch (cause) {
       throw new LoginError(
