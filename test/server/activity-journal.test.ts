@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJournal } from '../../server/activity/journal';
-import { startSandbox, type Sandbox } from '../sandbox/index';
+import { type Sandbox, startSandbox } from '../sandbox/index';
 import { seedPatients } from '../sandbox/seed/patients';
 import { DOCTORS, doctorName } from '../sandbox/seed/practice';
 import { credentialsEnv, startServer, structured } from './harness';

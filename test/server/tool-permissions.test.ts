@@ -14,11 +14,11 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJournal } from '../../server/activity/journal';
-import { createFileSettingsStore } from '../../server/desktop/settings';
 import { defineAllTools } from '../../server/create-server';
+import { createFileSettingsStore } from '../../server/desktop/settings';
 import { TOOL_CATALOG } from '../../server/permissions';
 import { ToolRegistry } from '../../server/tools/tool-registry';
-import { startSandbox, type Sandbox } from '../sandbox/index';
+import { type Sandbox, startSandbox } from '../sandbox/index';
 import { seedPatients } from '../sandbox/seed/patients';
 import { poll } from '../support/poll';
 import { credentialsEnv, EMPTY_CWD, keychainEnv, SERVER_BUNDLE, startServer, textOf } from './harness';
