@@ -33,18 +33,32 @@ export function PermissionsSection({ eka }: { eka: EkaApi }) {
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   }, [eka]);
 
-  const apply = useCallback(async (change: () => Promise<PermissionsView>, done: string) => {
-    setPending(true);
-    setError(undefined);
-    try {
-      setView(await change());
-      setStatus(`${done} Assistants that are running see this at once.`);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setPending(false);
-    }
-  }, []);
+  const apply = useCallback(
+    async (
+      shown: (current: PermissionsView) => PermissionsView,
+      change: () => Promise<PermissionsView>,
+      done: string,
+    ) => {
+      // Show the choice at once; the saved state replaces it (or the old one comes back on failure).
+      let before: PermissionsView | undefined;
+      setView((current) => {
+        before = current;
+        return current ? shown(current) : current;
+      });
+      setPending(true);
+      setError(undefined);
+      try {
+        setView(await change());
+        setStatus(`${done} Assistants that are running see this at once.`);
+      } catch (e) {
+        setView(before);
+        setError(e instanceof Error ? e.message : String(e));
+      } finally {
+        setPending(false);
+      }
+    },
+    [],
+  );
 
   return (
     <section className="card form" aria-labelledby="permissions-heading" data-testid="permissions">
@@ -71,6 +85,7 @@ export function PermissionsSection({ eka }: { eka: EkaApi }) {
                   aria-describedby={`preset-help-${preset.name}`}
                   onChange={() =>
                     void apply(
+                      (v) => ({ ...v, preset: preset.name }),
                       () => eka.setToolPreset({ preset: preset.name }),
                       `Preset set to ${preset.label}.`,
                     )
@@ -98,6 +113,12 @@ export function PermissionsSection({ eka }: { eka: EkaApi }) {
                       aria-checked={tool.enabled}
                       onChange={(e) =>
                         void apply(
+                          (v) => ({
+                            ...v,
+                            tools: v.tools.map((t) =>
+                              t.name === tool.name ? { ...t, enabled: !tool.enabled } : t,
+                            ),
+                          }),
                           () => eka.setToolEnabled({ name: tool.name, enabled: e.target.checked }),
                           `${tool.label}: ${e.target.checked ? 'on' : 'off'}.`,
                         )
@@ -116,6 +137,12 @@ export function PermissionsSection({ eka }: { eka: EkaApi }) {
                         disabled={!tool.enabled}
                         onChange={(e) =>
                           void apply(
+                            (v) => ({
+                              ...v,
+                              tools: v.tools.map((t) =>
+                                t.name === tool.name ? { ...t, askFirst: !tool.askFirst } : t,
+                              ),
+                            }),
                             () => eka.setToolAskFirst({ name: tool.name, askFirst: e.target.checked }),
                             `${tool.label}: ${e.target.checked ? 'asks first' : 'no longer asks first'}.`,
                           )
