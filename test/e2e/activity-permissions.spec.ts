@@ -223,5 +223,10 @@ test('the Activity screen and what assistants may do', async ({ page, context })
   await loginAgain.getByRole('button', { name: 'Allow' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Home' })).toBeFocused();
   await expect(page.getByTestId('announcer')).toContainText('Signed in to Eka');
+  // The branded success page, light and dark.
+  await expect(loginAgain.getByRole('heading', { level: 1, name: 'Signed in to Eka MCP' })).toBeVisible();
+  await expect(loginAgain.getByText('Eka MCP', { exact: true })).toBeVisible();
+  await expectAccessible(loginAgain, 'sign-in success page');
+  await screenshotBothThemes(loginAgain, 'sign-in-success');
   await loginAgain.close();
 });
