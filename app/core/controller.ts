@@ -484,6 +484,13 @@ export function createController(options: ControllerOptions): Controller {
         before.issuer !== next.issuer;
       log(`Settings saved (mode ${next.mode}, ${next.environment})`);
       if (serverChanged) {
+        // Entries carry no mode: connected clients keep their entry, but their running server
+        // read the old mode when it started, so each needs a restart.
+        if (before.mode !== next.mode) {
+          for (const status of await listClientStatuses(await connectionContext())) {
+            if (status.state === 'connected') restartNeeded.add(status.client);
+          }
+        }
         const repaired = await repairConnections(await connectionContext());
         for (const change of repaired.repaired) {
           if (change.changed) {

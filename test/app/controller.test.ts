@@ -108,6 +108,8 @@ describe('controller', () => {
     const config = JSON.parse(await readFile(claude.configPath, 'utf8'));
     expect(config.mcpServers['eka-care'].args).not.toContain('--mode');
     expect(claude.state).toBe('connected');
+    // Its running server read the old mode at start: the card says to restart it.
+    expect(claude.restartNeeded).toBe(true);
   });
 
   it('keeps client secrets in the keychain and tests them against Eka', async () => {

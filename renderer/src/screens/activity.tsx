@@ -205,6 +205,8 @@ export function ActivityScreen({ eka, state }: { eka: EkaApi; state: AppState })
         ) : null}
       </div>
 
+      {page ? <RetentionForm eka={eka} days={page.retentionDays} onSaved={load} /> : null}
+
       {page === undefined ? (
         <p className="muted">Loading…</p>
       ) : rows.length === 0 ? (
@@ -271,5 +273,58 @@ export function ActivityScreen({ eka, state }: { eka: EkaApi; state: AppState })
         </section>
       )}
     </div>
+  );
+}
+
+/** How many days the journal keeps (older days are deleted). */
+function RetentionForm({ eka, days, onSaved }: { eka: EkaApi; days: number; onSaved: () => void }) {
+  const [value, setValue] = useState(String(days));
+  const [done, setDone] = useState<string>();
+  const save = useAction(
+    useCallback(async () => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1 || n > 3650)
+        throw new Error('Enter a whole number of days from 1 to 3650.');
+      await eka.setActivityRetention({ days: n });
+      setDone(`Activity is now kept for ${n} days.`);
+      onSaved();
+    }, [eka, value, onSaved]),
+  );
+  return (
+    <form
+      className="filters"
+      aria-label="How long to keep activity"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save.run();
+      }}
+    >
+      <label className="field">
+        <span>Keep activity for (days)</span>
+        <input
+          type="number"
+          min={1}
+          max={3650}
+          inputMode="numeric"
+          value={value}
+          onChange={(e) => {
+            setValue(e.target.value);
+            setDone(undefined);
+          }}
+        />
+      </label>
+      <button type="submit" className="secondary" disabled={save.pending || value === String(days)}>
+        Save
+      </button>
+      <span className="status-area small" aria-live="polite">
+        {save.error ? (
+          <span className="error" role="alert">
+            {save.error}
+          </span>
+        ) : done ? (
+          <span className="success">{done}</span>
+        ) : null}
+      </span>
+    </form>
   );
 }
