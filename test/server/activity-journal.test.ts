@@ -6,9 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJournal } from '../../server/activity/journal';
+import { connectClient } from '../http/harness';
 import { type Sandbox, startSandbox } from '../sandbox/index';
 import { seedPatients } from '../sandbox/seed/patients';
 import { DOCTORS, doctorName } from '../sandbox/seed/practice';
+import { poll } from '../support/poll';
+import { spawnServer } from '../support/server-bundle';
 import { credentialsEnv, startServer, structured } from './harness';
 
 let sandbox: Sandbox;
@@ -39,10 +42,26 @@ describe('activity journal', () => {
     const servers = await Promise.all(
       [1, 2, 3, 4].map(() => startServer({ ...credentialsEnv(sandbox), EKA_MCP_HOME: home })),
     );
+    // And one HTTP server process writing to the same journal.
+    const http = spawnServer(['--transport', 'http', '--port', '0'], {
+      ...credentialsEnv(sandbox),
+      EKA_MCP_HOME: home,
+    });
     let calls = 0;
+    let httpCalls = 0;
     try {
-      await Promise.all(
-        servers.map(async (server, index) => {
+      const url = await poll(() => /listening on (http:\/\/\S+\/mcp)/.exec(http.output().stderr)?.[1]);
+      expect(url, http.output().stderr).toBeDefined();
+      const httpClient = await connectClient(url as string);
+      await Promise.all([
+        ...[0, 1, 2].map(async () => {
+          await httpClient.callTool({
+            name: 'get_comprehensive_patient_profile',
+            arguments: { patient_id: first.oid },
+          });
+          httpCalls += 1;
+        }),
+        ...servers.map(async (server, index) => {
           const results = await Promise.all([
             server.call('search_patients', { prefix: first.fn }),
             server.call('get_patient_by_mobile', { mobile: first.mobile }),
@@ -57,9 +76,13 @@ describe('activity journal', () => {
           calls += 1;
           structured(results[2] as never);
         }),
-      );
+      ]);
+      calls += httpCalls;
+      await httpClient.close();
     } finally {
       await Promise.all(servers.map((s) => s.close()));
+      http.child.kill('SIGTERM');
+      await http.exited;
     }
 
     const text = await journalText(home);
@@ -68,15 +91,17 @@ describe('activity journal', () => {
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(new Set(entries.map((e) => e.id)).size).toBe(calls);
     for (const entry of entries) {
-      expect(entry.client).toEqual({ name: 'eka-mcp-tests', version: '1.0.0' });
       expect(entry.kind).toBe('read');
       expect(typeof entry.durationMs).toBe('number');
-      expect(entry.transport).toBe('stdio');
+      if (entry.transport === 'stdio')
+        expect(entry.client).toEqual({ name: 'eka-mcp-tests', version: '1.0.0' });
     }
+    expect(entries.filter((e) => e.transport === 'http')).toHaveLength(3);
+    expect(entries.filter((e) => e.transport === 'stdio')).toHaveLength(calls - 3);
     const profile = entries.filter(
       (e) => e.tool === 'get_comprehensive_patient_profile' && e.outcome === 'ok',
     );
-    expect(profile).toHaveLength(4);
+    expect(profile).toHaveLength(7);
     expect((profile[0]?.ids as { patient: string[] }).patient).toContain(first.oid);
     const failed = entries.filter((e) => e.outcome === 'error');
     expect(failed).toHaveLength(4);

@@ -39,17 +39,18 @@ export function ActivityScreen({ eka, state }: { eka: EkaApi; state: AppState })
   const [message, setMessage] = useState<string>();
   const [loadError, setLoadError] = useState<string>();
   const [confirmClear, setConfirmClear] = useState(false);
+  const [limit, setLimit] = useState(PAGE_SIZE);
   const signedIn = state.settings.mode === 'oidc' && state.session.signedIn;
 
   const load = useCallback(() => {
     eka
-      .getActivity({ ...query, limit: PAGE_SIZE })
+      .getActivity({ ...query, limit })
       .then((next) => {
         setPage(next);
         setLoadError(undefined);
       })
       .catch((e: unknown) => setLoadError(e instanceof Error ? e.message : String(e)));
-  }, [eka, query]);
+  }, [eka, query, limit]);
 
   useEffect(() => {
     load();
@@ -272,6 +273,13 @@ export function ActivityScreen({ eka, state }: { eka: EkaApi; state: AppState })
           </table>
         </section>
       )}
+      {rows.length >= limit ? (
+        <div className="actions">
+          <button type="button" className="secondary" onClick={() => setLimit((n) => n + PAGE_SIZE)}>
+            Show older requests
+          </button>
+        </div>
+      ) : null}
     </div>
   );
 }
