@@ -7,6 +7,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import pkg from '../package.json' with { type: 'json' };
+import { processToolGuard, type ToolGuard } from './activity/tool-guard';
 import type { ServerConfig } from './config/server-config';
 import { EkaClient } from './eka/client';
 import type { TokenSource } from './eka/token-source';
@@ -26,6 +27,8 @@ export interface CreateServerOptions {
   fetch?: typeof fetch;
   /** Clock in epoch milliseconds (defaults to Date.now). */
   now?: () => number;
+  /** Tool permissions and the activity journal (default: this process's, on the settings folder; null: none). */
+  guard?: ToolGuard | null;
 }
 
 /** Name and version the server reports in `initialize`. */
@@ -83,6 +86,7 @@ export function createServer(options: CreateServerOptions): McpServer {
     jsonSchemaValidator: lazyJsonSchemaValidator(),
   });
   const deps: ToolDeps = { client, logger, now: options.now ?? Date.now };
-  defineAllTools(new ToolRegistry(), deps).install(server, logger);
+  const guard = options.guard === undefined ? processToolGuard(logger, config.transport) : options.guard;
+  defineAllTools(new ToolRegistry(), deps).install(server, logger, guard ?? undefined);
   return server;
 }

@@ -194,3 +194,9 @@ export async function runClientsCommand(command: ClientsCommand, args: string[])
     return 1;
   }
 }
+
+/** The names of the clients connected now (they need a restart after a mode change). */
+export async function connectedClientLabels(): Promise<string[]> {
+  const statuses = await listClientStatuses(await context());
+  return statuses.filter((s) => s.state === 'connected').map((s) => s.label);
+}

@@ -44,7 +44,13 @@ export async function runDoctorCommand(args: string[], ctx: CliContext): Promise
   let settings: Settings | undefined;
   try {
     settings = await ctx.settings.read();
-    checks.push({ name: 'settings', ok: true, detail: ctx.settings.location });
+    checks.push({
+      name: 'settings',
+      ok: true,
+      detail: existsSync(ctx.settings.location)
+        ? ctx.settings.location
+        : `${ctx.settings.location} not created yet (defaults)`,
+    });
   } catch (error) {
     checks.push({ name: 'settings', ok: false, detail: message(error) });
   }

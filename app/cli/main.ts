@@ -19,6 +19,8 @@ Commands:
   disconnect   remove Eka MCP from an AI client
   clients      list AI clients and whether they are connected
   doctor       check the settings, keychain, server, Eka API and sign-in service
+  activity     what the AI assistants did through Eka MCP (--since, --changes, --json)
+  tools        what AI assistants may do: presets and per-tool switches
 
 Run eka-mcp <command> --help for a command's options.
 
@@ -36,6 +38,8 @@ const commands: Record<string, () => Promise<Command>> = {
   mode: async () => (await import('./mode-command')).runModeCommand,
   credentials: async () => (await import('./credentials-command')).runCredentialsCommand,
   doctor: async () => (await import('./doctor-command')).runDoctorCommand,
+  activity: async () => (await import('./activity-command')).runActivityCommand,
+  tools: async () => (await import('./tools-command')).runToolsCommand,
 };
 
 const clientCommands = new Set(['connect', 'disconnect', 'clients']);

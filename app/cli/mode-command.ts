@@ -34,6 +34,12 @@ export async function runModeCommand(args: string[], ctx: CliContext): Promise<n
   }
   const settings = await ctx.settings.update({ mode: mode as (typeof MODES)[number] });
   ctx.stdout(`Mode set to ${mode}.`);
+  // Entries carry no mode: a connected client's server reads it when it starts.
+  const { connectedClientLabels } = await import('./clients-command');
+  const connected = await connectedClientLabels().catch(() => []);
+  if (connected.length > 0) {
+    ctx.stdout(`Quit and reopen ${connected.join(', ')} to use the new mode.`);
+  }
   if (mode === 'client-credentials' && !settings.ccClientId) {
     process.stderr.write('Next: eka-mcp credentials set --client-id ID --client-secret-stdin\n');
   }

@@ -44,21 +44,28 @@ export async function runStatusCommand(args: string[], ctx: CliContext): Promise
     return 0;
   }
   const modeNames = { oidc: 'Eka account (oidc)', 'client-credentials': 'client credentials', open: 'open' };
+  const account =
+    status.mode === 'oidc'
+      ? [
+          `Signed in:     ${status.signedIn ? 'yes' : 'no'}`,
+          `Name:          ${show(status.name)}`,
+          `Email:         ${show(status.email)}`,
+          `Token expires: ${show(status.tokenExpiresAt)}`,
+          `Last refresh:  ${show(status.lastRefreshAt)}`,
+          `Last error:    ${show(status.lastError)}`,
+        ]
+      : // The Eka account is not what this mode uses; say so rather than show it as the identity.
+        status.signedIn
+        ? [`Eka account:   ${show(status.name ?? status.email)} (signed in, not used in this mode)`]
+        : [];
   ctx.stdout(
     [
       `Mode:          ${modeNames[status.mode]}`,
+      `Identity:      ${status.identity}`,
       `Environment:   ${status.environment}`,
-      `Issuer:        ${status.issuer}`,
+      ...(status.mode === 'oidc' ? [`Issuer:        ${status.issuer}`] : []),
       `API:           ${status.apiBaseUrl}`,
-      `Signed in:     ${status.signedIn ? 'yes' : 'no'}`,
-      `Name:          ${show(status.name)}`,
-      `Email:         ${show(status.email)}`,
-      `Token expires: ${show(status.tokenExpiresAt)}`,
-      `Last refresh:  ${show(status.lastRefreshAt)}`,
-      `Last error:    ${show(status.lastError)}`,
-      ...(status.clientCredentialsClientId
-        ? [`Client id (client credentials): ${status.clientCredentialsClientId}`]
-        : []),
+      ...account,
     ].join('\n'),
   );
   return 0;

@@ -74,7 +74,54 @@ export async function testClientCredentials(options: {
       message: `The client secret was saved for ${settings.ccApiBaseUrl ?? 'another API address'}, not ${apiBaseUrl}: enter the client secret again to test against ${apiBaseUrl}`,
     };
   }
-  const baseFetch = options.fetch ?? fetch;
+  const result = await tryClientCredentials({
+    apiBaseUrl,
+    clientId,
+    clientSecret,
+    apiKey: apiKey ?? undefined,
+    fetch: options.fetch,
+  });
+  if (result.ok) return { ok: true, clientId, apiBaseUrl };
+  if (result.code === 'invalid_credentials') {
+    return {
+      ok: false,
+      code: result.code,
+      message: `Eka at ${apiBaseUrl} refused the client credentials for ${clientId}${
+        result.refusal ? ` (${result.refusal})` : ''
+      }: check the client id, client secret and API key, and save them again with \`eka-mcp credentials set\` (or in Settings)`,
+    };
+  }
+  if (result.code === 'network_error' || result.code === 'timeout') {
+    return {
+      ok: false,
+      code: result.code,
+      message: `${result.code === 'timeout' ? 'No answer from' : 'Could not reach'} Eka at ${apiBaseUrl}: check the API base URL and the connection, then try again`,
+    };
+  }
+  return { ok: false, code: result.code, message: result.message };
+}
+
+export type CredentialsTry =
+  | { ok: true }
+  | {
+      ok: false;
+      code: string;
+      message: string /** Eka's own words, e.g. "HTTP 401 invalid_client". */;
+      refusal?: string;
+    };
+
+/**
+ * Performs the real exchange at Eka's token endpoint with the given values
+ * (the server's own client-credentials token source). Stores nothing.
+ */
+export async function tryClientCredentials(values: {
+  apiBaseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  apiKey?: string;
+  fetch?: typeof fetch;
+}): Promise<CredentialsTry> {
+  const baseFetch = values.fetch ?? fetch;
   let refusal: string | undefined;
   // Keeps Eka's own words when it refuses (its `error` and `message`), so the
   // person testing sees why; the request never carries them back out.
@@ -86,10 +133,10 @@ export async function testClientCredentials(options: {
     return response;
   };
   const source = createClientCredentialsTokenSource({
-    apiBaseUrl,
-    clientId,
-    clientSecret,
-    apiKey: apiKey ?? undefined,
+    apiBaseUrl: values.apiBaseUrl,
+    clientId: values.clientId,
+    clientSecret: values.clientSecret,
+    apiKey: values.apiKey,
     tokenFlow: 'connect-auth',
     refreshMarginSeconds: 60,
     requestTimeoutMs: 15_000,
@@ -98,25 +145,9 @@ export async function testClientCredentials(options: {
   });
   try {
     await source.getAccessToken();
-    return { ok: true, clientId, apiBaseUrl };
+    return { ok: true };
   } catch (error) {
-    if (error instanceof EkaError && error.code === 'invalid_credentials') {
-      return {
-        ok: false,
-        code: error.code,
-        message: `Eka at ${apiBaseUrl} refused the client credentials for ${clientId}${
-          refusal ? ` (${refusal})` : ''
-        }: check the client id, client secret and API key, and save them again with \`eka-mcp credentials set\` (or in Settings)`,
-      };
-    }
-    if (error instanceof EkaError && (error.code === 'network_error' || error.code === 'timeout')) {
-      return {
-        ok: false,
-        code: error.code,
-        message: `${error.code === 'timeout' ? 'No answer from' : 'Could not reach'} Eka at ${apiBaseUrl}: check the API base URL and the connection, then try again`,
-      };
-    }
-    if (error instanceof EkaError) return { ok: false, code: error.code, message: error.message };
+    if (error instanceof EkaError) return { ok: false, code: error.code, message: error.message, refusal };
     return { ok: false, code: 'unexpected', message: error instanceof Error ? error.message : String(error) };
   }
 }

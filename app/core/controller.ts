@@ -6,6 +6,9 @@
  * process and the demo host both serve its `handlers`.
  */
 import { EventEmitter } from 'node:events';
+import { type FSWatcher, watch } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { ActivityEntry } from '../../server/activity/journal';
 import { ENVIRONMENTS } from '../../server/config/environments';
 import { readClientSecrets } from '../../server/desktop/client-credentials-store';
 import type { SecretStore } from '../../server/desktop/secret-store';
@@ -16,14 +19,19 @@ import {
   listenForSignInRequests,
   type SignInChannelServer,
 } from '../../server/desktop/signin-channel';
+import { catalogTool, effectiveTools, withAskFirst, withPreset, withSwitch } from '../../server/permissions';
 import type {
+  ActivityQuery,
+  ActivityRow,
   AppState,
+  ClientNotice,
   ClientView,
   CredentialsTest,
   EventName,
   EventPayloads,
   LogLine,
   McpClientId,
+  PermissionsView,
   SessionView,
   SettingsView,
   SignInView,
@@ -31,6 +39,15 @@ import type {
 import { ContractError } from '../ipc/contract';
 import { isAllowedExternalUrl } from '../ipc/external-urls';
 import type { Handlers } from '../ipc/handlers';
+import {
+  activityCsv,
+  clientIdForName,
+  HEALTH_CHECK_CLIENT,
+  type LastUse,
+  lastUseByClient,
+  openJournal,
+} from './activity';
+import { lookUpNames } from './activity-names';
 import { CLIENTS } from './client-configs/clients';
 import {
   type ConnectionContext,
@@ -42,7 +59,8 @@ import {
 } from './client-configs/connections';
 import { buildEntry } from './client-configs/entry';
 import type { ClientStatus, EntrySettings, Install, OsFacts } from './client-configs/types';
-import { setClientCredentials, testClientCredentials } from './client-credentials';
+import { setClientCredentials, tryClientCredentials } from './client-credentials';
+import { createHealthProbe } from './health';
 import { login } from './login';
 import { type LoginOutcome, loginOutcomeOf } from './login-error';
 import { signOut } from './sign-out';
@@ -110,6 +128,12 @@ export function createController(options: ControllerOptions): Controller {
   const restartNeeded = new Set<McpClientId>();
   /** Names of the secrets the last connect removed from a replaced entry, per client. */
   const removedSecrets = new Map<McpClientId, string[]>();
+  /** Notices on client cards after Connect / Disconnect, until dismissed. */
+  const notices = new Map<McpClientId, ClientNotice & { since: number }>();
+  const journal = openJournal(options.settingsDir, options.settings);
+  let lastUse: Partial<Record<McpClientId, LastUse>> = {};
+  let journalWatcher: FSWatcher | undefined;
+  let journalTimer: NodeJS.Timeout | undefined;
   let signIn: SignInView = { state: 'idle' };
   let running: RunningSignIn | undefined;
   let channel: SignInChannelServer | undefined;
@@ -156,6 +180,12 @@ export function createController(options: ControllerOptions): Controller {
           },
           onHealth: () => void publish(),
           onLog: (lines) => emit('log', lines),
+          clientName: HEALTH_CHECK_CLIENT,
+          probe: createHealthProbe(async () => {
+            const settings = await options.settings.read();
+            const session = await readSession().catch(() => ({ signedIn: false }));
+            return { mode: settings.mode, signedIn: session.signedIn };
+          }),
         });
 
   const toClientView = (status: ClientStatus): ClientView => {
@@ -171,7 +201,114 @@ export function createController(options: ControllerOptions): Controller {
     if (restartNeeded.has(status.client) && status.state === 'connected') view.restartNeeded = true;
     const removed = removedSecrets.get(status.client);
     if (removed) view.removedSecrets = removed;
+    if (status.client === 'claude') view.startHere = true;
+    const use = lastUse[status.client];
+    if (use) view.lastUse = { ...use };
+    const notice = notices.get(status.client);
+    if (notice) {
+      const { since: _since, ...shown } = notice;
+      view.notice = shown;
+    }
     return view;
+  };
+
+  /** Re-reads the journal: last use per client, and the first call after a Connect. */
+  const refreshActivity = async (): Promise<boolean> => {
+    const entries = await journal.read({ since: Date.now() - 30 * 86_400_000 }).catch(() => []);
+    const own = (e: ActivityEntry) => e.client?.name === HEALTH_CHECK_CLIENT;
+    lastUse = lastUseByClient(entries.filter((e) => !own(e)));
+    let changed = false;
+    for (const [client, notice] of notices) {
+      if (notice.kind !== 'connected' || notice.confirmedAt) continue;
+      const first = entries
+        .filter((e) => clientIdForName(e.client?.name) === client && Date.parse(e.time) >= notice.since)
+        .at(-1);
+      if (first) {
+        notices.set(client, {
+          ...notice,
+          kind: 'first-call',
+          confirmedAt: Date.parse(first.time),
+          text: `${CLIENTS[client].label} is using Eka MCP: its first request arrived.`,
+        });
+        restartNeeded.delete(client);
+        changed = true;
+      }
+    }
+    return changed;
+  };
+
+  const watchJournal = async () => {
+    try {
+      await mkdir(journal.dir, { recursive: true, mode: 0o700 });
+      journalWatcher = watch(journal.dir, { persistent: false }, () => {
+        if (journalTimer) return;
+        journalTimer = setTimeout(() => {
+          journalTimer = undefined;
+          void refreshActivity().then(() => {
+            emit('activity', { count: 1 });
+            void publish().catch(() => undefined);
+          });
+        }, 250);
+        journalTimer.unref?.();
+      });
+      journalWatcher.on('error', () => undefined);
+    } catch (error) {
+      log(`Cannot watch the activity journal: ${describe(error)}`);
+    }
+  };
+
+  const toRow = (e: ActivityEntry): ActivityRow => ({
+    id: e.id,
+    time: Date.parse(e.time),
+    clientName: e.client?.name,
+    clientVersion: e.client?.version,
+    tool: e.tool,
+    toolLabel: catalogTool(e.tool)?.label ?? e.tool,
+    kind: e.kind,
+    outcome: e.outcome,
+    errorCode: e.errorCode,
+    durationMs: e.durationMs,
+    patientIds: e.ids.patient ?? [],
+    appointmentIds: e.ids.appointment ?? [],
+    doctorIds: e.ids.doctor ?? [],
+    clinicIds: e.ids.clinic ?? [],
+  });
+
+  const queryActivity = async (query: ActivityQuery): Promise<ActivityEntry[]> => {
+    const entries = await journal.read({
+      client: query.client,
+      tool: query.tool,
+      changesOnly: query.changesOnly,
+      failuresOnly: query.failuresOnly,
+    });
+    return entries.filter((e) => e.client?.name !== HEALTH_CHECK_CLIENT);
+  };
+
+  const permissionsView = (settings: Settings): PermissionsView => ({
+    preset: settings.toolPermissions?.preset ?? 'all',
+    tools: effectiveTools(settings.toolPermissions).map((t) => ({
+      name: t.name,
+      label: t.label,
+      kind: t.kind,
+      destructive: t.destructive,
+      enabled: t.enabled,
+      askFirst: t.askFirst,
+    })),
+  });
+
+  const savePermissions = async (
+    change: (current: Settings['toolPermissions']) => NonNullable<Settings['toolPermissions']>,
+  ): Promise<PermissionsView> => {
+    const current = await options.settings.read();
+    let next: NonNullable<Settings['toolPermissions']>;
+    try {
+      next = change(current.toolPermissions);
+    } catch (error) {
+      throw new ContractError('bad-tool', describe(error));
+    }
+    const saved = await options.settings.update({ toolPermissions: next });
+    log(`Tool permissions changed (preset ${next.preset})`);
+    return permissionsView(saved);
   };
 
   const readSettingsView = async (settings: Settings): Promise<SettingsView> => {
@@ -277,7 +414,7 @@ export function createController(options: ControllerOptions): Controller {
   };
 
   /** Starts "Sign in with Eka" (the window shows the waiting state) and tells how it ends. */
-  const startSignIn = (settings: Settings): RunningSignIn => {
+  const startSignIn = (settings: Settings, prompt?: 'login'): RunningSignIn => {
     const endpoints = resolveEndpoints(settings);
     const abort = new AbortController();
     let resolveUrl!: (url: string) => void;
@@ -295,6 +432,7 @@ export function createController(options: ControllerOptions): Controller {
       fetch: options.fetch,
       signal: abort.signal,
       timeoutMs: options.loginTimeoutMs,
+      prompt,
       openExternal: async (address) => {
         signIn = { state: 'waiting', url: address };
         resolveUrl(address);
@@ -354,33 +492,34 @@ export function createController(options: ControllerOptions): Controller {
     };
   };
 
+  /** "Sign in with Eka" from the UI: waits for the browser, then gives the new session. */
+  const signInNow = async (prompt?: 'login'): Promise<SessionView> => {
+    const settings = await options.settings.read();
+    if (settings.mode !== 'oidc') {
+      throw new ContractError('wrong-mode', 'Sign-in is for Eka account mode: choose it in Settings first.');
+    }
+    if (running) throw new ContractError('sign-in-busy', 'A sign-in is already waiting in your browser.');
+    const started = startSignIn(settings, prompt);
+    await started.ended;
+    try {
+      await started.done;
+    } catch (error) {
+      // Cancelling is not a failure: the UI simply returns to "Sign in with Eka".
+      if (!started.abort.signal.aborted) throw error;
+    }
+    return (current ?? (await publish())).session;
+  };
+
   const handlers: Handlers = {
     getState: async () => current ?? publish(),
 
-    signIn: async () => {
-      const settings = await options.settings.read();
-      if (settings.mode !== 'oidc') {
-        throw new ContractError(
-          'wrong-mode',
-          'Sign-in is for Eka account mode: choose it in Settings first.',
-        );
-      }
-      if (running) throw new ContractError('sign-in-busy', 'A sign-in is already waiting in your browser.');
-      const started = startSignIn(settings);
-      await started.ended;
-      try {
-        await started.done;
-      } catch (error) {
-        // Cancelling is not a failure: the UI simply returns to "Sign in with Eka".
-        if (!started.abort.signal.aborted) throw error;
-      }
-      return (current ?? (await publish())).session;
-    },
+    signIn: async () => signInNow(),
+
+    signInAsSomeoneElse: async () => signInNow('login'),
 
     cancelSignIn: async () => {
       running?.abort.abort();
     },
-
     signOut: async () => {
       running?.abort.abort();
       const result = await signOut({
@@ -420,6 +559,13 @@ export function createController(options: ControllerOptions): Controller {
         before.issuer !== next.issuer;
       log(`Settings saved (mode ${next.mode}, ${next.environment})`);
       if (serverChanged) {
+        // Entries carry no mode: connected clients keep their entry, but their running server
+        // read the old mode when it started, so each needs a restart.
+        if (before.mode !== next.mode) {
+          for (const status of await listClientStatuses(await connectionContext())) {
+            if (status.state === 'connected') restartNeeded.add(status.client);
+          }
+        }
         const repaired = await repairConnections(await connectionContext());
         for (const change of repaired.repaired) {
           if (change.changed) {
@@ -429,7 +575,7 @@ export function createController(options: ControllerOptions): Controller {
         }
         for (const failure of repaired.failed)
           log(`Could not update ${CLIENTS[failure.client].label}: ${failure.message}`);
-        if (supervisor) void supervisor.restart().catch(() => undefined);
+        if (supervisor) await supervisor.restart().catch(() => undefined);
       }
       const state = await publish();
       return state.settings;
@@ -441,37 +587,75 @@ export function createController(options: ControllerOptions): Controller {
         { clientId: input.clientId, clientSecret: input.clientSecret, apiKey: input.apiKey },
       );
       log(`Client credentials saved for ${input.clientId}`);
+      // A running server keeps the token it got; start it again with the new credentials.
+      if (supervisor && (await options.settings.read()).mode === 'client-credentials') {
+        await supervisor.restart().catch(() => undefined);
+      }
       const state = await publish();
       return state.settings;
     },
 
-    testCredentials: async (): Promise<CredentialsTest> => {
-      const result = await testClientCredentials({
-        settings: options.settings,
-        secretStore: options.secretStore,
+    testCredentials: async (input): Promise<CredentialsTest> => {
+      // What is typed, against the API base URL saved now; nothing is saved or switched.
+      const settings = await options.settings.read();
+      const { apiBaseUrl } = resolveEndpoints(settings);
+      const saved = await readClientSecrets(options.secretStore).catch(() => ({
+        clientSecret: null,
+        apiKey: null,
+      }));
+      if (!input.clientSecret && saved.clientSecret && settings.ccApiBaseUrl !== apiBaseUrl) {
+        // The API address changed since the secret was saved: it is not sent there unasked.
+        return {
+          ok: false,
+          message: `The client secret was saved for ${settings.ccApiBaseUrl ?? 'another API address'}, not ${apiBaseUrl}: enter the client secret again to test it there. Nothing was sent.`,
+        };
+      }
+      const clientSecret = input.clientSecret ?? saved.clientSecret ?? undefined;
+      const apiKey = input.apiKey ?? saved.apiKey ?? undefined;
+      if (!clientSecret) {
+        return { ok: false, message: 'Type the client secret, then test again.' };
+      }
+      const result = await tryClientCredentials({
+        apiBaseUrl,
+        clientId: input.clientId,
+        clientSecret,
+        apiKey,
         fetch: options.fetch,
       });
       if (result.ok) {
-        log(`Credentials test passed for ${result.clientId}`);
-        return { ok: true, message: `Eka accepted the credentials for ${result.clientId}.` };
-      }
-      log(`Credentials test failed: ${result.message}`);
-      if (result.code === 'not-configured') {
-        return { ok: false, message: 'Enter a client id and client secret, then test again.' };
-      }
-      if (result.code === 'secret-needed') {
+        log(`Credentials test passed for ${input.clientId}`);
         return {
-          ok: false,
-          message: `The API base URL changed since the client secret was saved: enter the client secret again, save, then test. (${result.message})`,
+          ok: true,
+          message: `Eka accepted these credentials for ${input.clientId}. Press Save to use them.`,
         };
       }
-      return { ok: false, message: `Eka refused the credentials: ${result.message}` };
+      log(`Credentials test failed (${result.code})`);
+      if (result.code === 'invalid_credentials') {
+        return {
+          ok: false,
+          message: `Eka refused these credentials${result.refusal ? ` (${result.refusal})` : ''}. Check the client id, client secret and API key with whoever gave them to you. Nothing was saved.`,
+        };
+      }
+      if (result.code === 'network_error' || result.code === 'timeout') {
+        return {
+          ok: false,
+          message: `Eka could not be reached at ${apiBaseUrl}. Check the internet connection (and the API address under Advanced), then test again.`,
+        };
+      }
+      return { ok: false, message: `The test did not finish: ${result.message}` };
     },
 
-    connectClient: async ({ client }) => {
+    connectClient: async ({ client, create }) => {
       const ctx = await connectionContext();
-      const change = await connectClient(client, ctx, { force: true });
-      if (change.changed) {
+      const before = await clientStatus(client, ctx);
+      if (before.state === 'not-installed' && !create) {
+        throw new ContractError(
+          'not-installed',
+          `${CLIENTS[client].label} does not seem to be installed on this computer. Install it first, or confirm to create its settings file anyway.`,
+        );
+      }
+      const change = await connectClient(client, ctx, { force: create === true });
+      if (change.changed || before.state !== 'connected') {
         restartNeeded.add(client);
         log(`Connected ${change.label} (${change.files.map((f) => f.path).join(', ')})`);
         const removed = [...new Set(change.files.flatMap((f) => f.removedSecrets ?? []))];
@@ -482,6 +666,11 @@ export function createController(options: ControllerOptions): Controller {
           removedSecrets.set(client, removed);
           log(`Removed secrets (${removed.join(', ')}) of the replaced ${change.label} entry`);
         } else removedSecrets.delete(client);
+        notices.set(client, {
+          kind: 'connected',
+          since: Date.now(),
+          text: afterConnectText(client),
+        });
         emit('notice', {
           kind: 'connected',
           title: `Connected to ${change.label}`,
@@ -499,10 +688,75 @@ export function createController(options: ControllerOptions): Controller {
       restartNeeded.delete(client);
       removedSecrets.delete(client);
       if (change.changed) log(`Disconnected ${change.label}`);
+      if (change.changed) {
+        log(`Disconnected ${change.label}`);
+        notices.set(client, {
+          kind: 'disconnected',
+          since: Date.now(),
+          text: `Eka MCP was removed from ${change.label}. Quit and reopen ${change.label} so it stops using Eka.`,
+        });
+      }
       const view = toClientView(await clientStatus(client, ctx));
       void publish();
       return view;
     },
+
+    dismissClientNotice: async ({ client }) => {
+      notices.delete(client);
+      restartNeeded.delete(client);
+      void publish();
+    },
+
+    getActivity: async (query) => {
+      const [entries, all, settings] = await Promise.all([
+        queryActivity(query),
+        queryActivity({}),
+        options.settings.read(),
+      ]);
+      return {
+        rows: entries.slice(0, query.limit ?? 500).map(toRow),
+        clients: [...new Set(all.map((e) => e.client?.name).filter((n): n is string => !!n))].sort(),
+        tools: [...new Set(all.map((e) => e.tool))].sort(),
+        retentionDays: settings.activityRetentionDays ?? 30,
+      };
+    },
+
+    getActivityNames: async ({ patientIds, doctorIds }) => {
+      const settings = await options.settings.read();
+      const session = current?.session ?? (await readSession());
+      if (settings.mode !== 'oidc' || !session.signedIn) {
+        return { available: false, patients: {}, doctors: {} };
+      }
+      return lookUpNames({
+        apiBaseUrl: resolveEndpoints(settings).apiBaseUrl,
+        secretStore: options.secretStore,
+        lockDir: options.settingsDir,
+        fetch: options.fetch,
+        patientIds,
+        doctorIds,
+      });
+    },
+
+    exportActivityCsv: async (query) => activityCsv(await queryActivity(query)),
+
+    clearActivity: async () => {
+      await journal.clear();
+      log('Activity journal cleared');
+      await refreshActivity();
+      emit('activity', { count: 0 });
+      void publish();
+    },
+
+    setActivityRetention: async ({ days }) => {
+      await options.settings.update({ activityRetentionDays: days });
+      await journal.prune();
+      log(`Activity is now kept for ${days} days`);
+    },
+
+    getPermissions: async () => permissionsView(await options.settings.read()),
+    setToolPreset: async ({ preset }) => savePermissions((p) => withPreset(p, preset)),
+    setToolEnabled: async ({ name, enabled }) => savePermissions((p) => withSwitch(p, [name], enabled)),
+    setToolAskFirst: async ({ name, askFirst }) => savePermissions((p) => withAskFirst(p, [name], askFirst)),
 
     refreshClients: async () => {
       const state = await publish();
@@ -538,6 +792,8 @@ export function createController(options: ControllerOptions): Controller {
     },
     async start() {
       stopped = false;
+      await refreshActivity();
+      await watchJournal();
       try {
         const repaired = await repairConnections(await connectionContext());
         for (const change of repaired.repaired) if (change.changed) log(`Repaired the ${change.label} entry`);
@@ -566,11 +822,20 @@ export function createController(options: ControllerOptions): Controller {
       running?.abort.abort();
       await channel?.close();
       channel = undefined;
+      journalWatcher?.close();
+      if (journalTimer) clearTimeout(journalTimer);
       await supervisor?.stop();
       events.removeAllListeners();
     },
     snapshot: () => current,
   };
+}
+
+/** What to do after Connect, with a first question to ask. */
+function afterConnectText(client: McpClientId): string {
+  const label = CLIENTS[client].label;
+  const restart = client === 'claude-code' ? `Start a new ${label} session` : `Quit and reopen ${label}`;
+  return `${restart}, then ask: "Show today's appointments". This card confirms when ${label} first uses Eka MCP.`;
 }
 
 function describe(error: unknown): string {

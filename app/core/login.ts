@@ -37,6 +37,8 @@ export interface LoginOptions {
   /** How long the port answers "cancelled" after a cancel or timeout. Default one minute. */
   cancelledPageMs?: number;
   now?: () => number;
+  /** `login`: ask Eka for its login page even when the browser is still signed in (another account). */
+  prompt?: 'login';
 }
 
 export interface LoginResult {
@@ -409,7 +411,7 @@ async function runLogin(options: LoginOptions): Promise<LoginResult> {
         code_challenge_method: 'S256',
         state,
         nonce,
-        prompt: 'consent',
+        prompt: options.prompt === 'login' ? 'login consent' : 'consent',
       });
     } catch (cause) {
       throw new LoginError(

@@ -8,6 +8,15 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { LogLine, ServerHealth } from '../ipc/contract';
 
+/**
+ * After `tools/list`, one cheap authenticated read through the server (the
+ * same token source Claude's copy uses): what Home and the tray show.
+ */
+export type HealthProbe = (
+  client: Client,
+  tools: string[],
+) => Promise<Pick<ServerHealth, 'verdict' | 'headline' | 'advice'>>;
+
 /** What an MCP client config runs: the same shape as the written entry. */
 export interface ServerLaunch {
   command: string;
@@ -32,6 +41,10 @@ export interface SupervisorOptions {
   startTimeoutMs?: number;
   onHealth?: (health: ServerHealth) => void;
   onLog?: (lines: LogLine[]) => void;
+  /** The honest check after `tools/list` (default: none, the list alone). */
+  probe?: HealthProbe;
+  /** The name the supervisor's MCP client gives in the handshake (the journal shows it). */
+  clientName?: string;
 }
 
 interface Running {
@@ -110,18 +123,43 @@ export class ServerSupervisor {
     const started = performance.now();
     try {
       const { tools } = await client.listTools(undefined, { timeout: this.options.startTimeoutMs });
+      const latencyMs = Math.round(performance.now() - started);
+      const verdict = await this.runProbe(
+        client,
+        tools.map((t) => t.name),
+      );
       this.setHealth({
         ...this.current,
         state: 'ok',
         toolCount: tools.length,
-        latencyMs: Math.round(performance.now() - started),
+        latencyMs,
         checkedAt: Date.now(),
         message: undefined,
+        ...verdict,
       });
     } catch (error) {
-      this.setHealth({ ...this.current, state: 'down', checkedAt: Date.now(), message: describe(error) });
+      this.setHealth({
+        ...this.current,
+        state: 'down',
+        checkedAt: Date.now(),
+        message: describe(error),
+        ...notRunning(),
+      });
     }
     return this.health();
+  }
+
+  private async runProbe(client: Client, tools: string[]): Promise<Partial<ServerHealth>> {
+    if (!this.options.probe) return {};
+    try {
+      return await this.options.probe(client, tools);
+    } catch (error) {
+      return {
+        verdict: 'problem',
+        headline: 'The check could not finish',
+        advice: this.options.redact(describe(error)),
+      };
+    }
   }
 
   private launchOnce(): Promise<void> {
@@ -133,7 +171,14 @@ export class ServerSupervisor {
 
   private async doLaunch(): Promise<void> {
     this.clearRestart();
-    this.setHealth({ ...this.current, state: 'starting', message: undefined });
+    this.setHealth({
+      ...this.current,
+      state: 'starting',
+      message: undefined,
+      verdict: 'checking',
+      headline: 'Checking the connection to Eka…',
+      advice: undefined,
+    });
     let launch: ServerLaunch;
     try {
       launch = await this.options.launch();
@@ -153,7 +198,10 @@ export class ServerSupervisor {
       stderr: 'pipe',
     });
     this.captureStderr(transport);
-    const client = new Client({ name: 'eka-mcp-desktop-supervisor', version: '1.0.0' });
+    const client = new Client({
+      name: this.options.clientName ?? 'eka-mcp-desktop-supervisor',
+      version: '1.0.0',
+    });
     const started = performance.now();
     const launchedAt = Date.now();
     try {
@@ -166,12 +214,18 @@ export class ServerSupervisor {
       this.running = { client, transport };
       this.failures = 0;
       transport.onclose = () => this.onExit(transport);
+      const latencyMs = Math.round(performance.now() - started);
+      const verdict = await this.runProbe(
+        client,
+        tools.map((t) => t.name),
+      );
       this.setHealth({
         state: 'ok',
         toolCount: tools.length,
-        latencyMs: Math.round(performance.now() - started),
+        latencyMs,
         checkedAt: Date.now(),
         restarts: this.current.restarts,
+        ...verdict,
       });
     } catch (error) {
       await client.close().catch(() => undefined);
@@ -195,6 +249,7 @@ export class ServerSupervisor {
       state: 'down',
       checkedAt: Date.now(),
       message: this.options.redact(message),
+      ...notRunning(),
     });
     if (this.stopped) return;
     const delay = Math.min(
@@ -246,6 +301,14 @@ export class ServerSupervisor {
     this.current = health;
     this.options.onHealth?.(this.health());
   }
+}
+
+function notRunning(): Pick<ServerHealth, 'verdict' | 'headline' | 'advice'> {
+  return {
+    verdict: 'not-running',
+    headline: 'The Eka MCP server does not start',
+    advice: 'Open Logs to see why, then press Check now. Reinstalling Eka MCP repairs a damaged install.',
+  };
 }
 
 function describe(error: unknown): string {

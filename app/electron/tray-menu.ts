@@ -11,6 +11,21 @@ export type TrayStatus = 'signed-out' | 'signed-in' | 'problem';
 export function trayStatus(state: AppState): TrayStatus {
   const needsSession = state.settings.mode === 'oidc';
   if (state.server.state === 'down') return 'problem';
+  // The health check's verdict, when there is one, is the truth: a running server Eka refuses is a problem.
+  switch (state.server.verdict) {
+    case 'ready':
+      return 'signed-in';
+    case 'signed-out':
+      return 'signed-out';
+    case 'refused':
+    case 'unreachable':
+    case 'problem':
+    case 'not-running':
+    case 'open':
+      return 'problem';
+    default:
+      break;
+  }
   if (needsSession && !state.session.signedIn) return state.session.lastError ? 'problem' : 'signed-out';
   return 'signed-in';
 }
@@ -18,6 +33,10 @@ export function trayStatus(state: AppState): TrayStatus {
 /** One line for the top of the menu and the tooltip. */
 export function trayStatusLine(state: AppState): string {
   if (state.server.state === 'down') return 'Problem: the Eka MCP server is not running';
+  const verdict = state.server.verdict;
+  if (verdict && verdict !== 'checking' && verdict !== 'ready' && state.server.headline) {
+    return state.server.headline;
+  }
   switch (state.settings.mode) {
     case 'open':
       return 'Open mode (no sign-in)';

@@ -22,6 +22,24 @@ export type McpClientId = z.infer<typeof clientIdSchema>;
 
 export type ConnectionState = 'not-installed' | 'not-connected' | 'connected' | 'outdated' | 'unreadable';
 
+/** When a client last used Eka MCP, from the activity journal. */
+export interface LastUseView {
+  /** Epoch ms of its newest call. */
+  at: number;
+  reads: number;
+  changes: number;
+  failures: number;
+}
+
+/** A dismissable notice on a client card after Connect or Disconnect. */
+export interface ClientNotice {
+  kind: 'connected' | 'disconnected' | 'first-call';
+  /** What to do now, in plain words. */
+  text: string;
+  /** Set once the journal shows the client's first call after Connect. */
+  confirmedAt?: number;
+}
+
 export interface ClientView {
   id: McpClientId;
   /** Display name, e.g. "Claude Desktop". */
@@ -35,6 +53,10 @@ export interface ClientView {
   restartNeeded?: boolean;
   /** Set right after a connect that replaced an entry with secrets: their names (the backup does not keep them). */
   removedSecrets?: string[];
+  /** The client to begin with (Claude Desktop). */
+  startHere?: boolean;
+  lastUse?: LastUseView;
+  notice?: ClientNotice;
 }
 
 export interface SessionView {
@@ -65,8 +87,25 @@ export interface SettingsView {
 
 export type ServerState = 'starting' | 'ok' | 'down' | 'stopped';
 
+/** What the health check found, from one real call to Eka through the server. */
+export type HealthVerdict =
+  | 'checking'
+  | 'ready'
+  | 'signed-out'
+  | 'refused'
+  | 'unreachable'
+  | 'open'
+  | 'problem'
+  | 'not-running';
+
 export interface ServerHealth {
   state: ServerState;
+  /** The honest answer for Home and the tray (absent until the first check). */
+  verdict?: HealthVerdict;
+  /** One line for the verdict, e.g. "Eka refused the credentials". */
+  headline?: string;
+  /** What to do about it, in plain words. */
+  advice?: string;
   toolCount?: number;
   /** initialize + tools/list round trip, milliseconds. */
   latencyMs?: number;
@@ -90,7 +129,58 @@ export interface LogLine {
 }
 
 /** The UI's screens. */
-export type Screen = 'home' | 'settings' | 'logs';
+export type Screen = 'home' | 'activity' | 'settings' | 'logs';
+
+/** One tool call from the activity journal (ids only). */
+export interface ActivityRow {
+  id: string;
+  /** Epoch ms. */
+  time: number;
+  clientName?: string;
+  clientVersion?: string;
+  tool: string;
+  /** Plain words for the tool ("Book an appointment"). */
+  toolLabel: string;
+  kind: 'read' | 'change';
+  outcome: 'ok' | 'error' | 'refused' | 'declined' | 'invalid';
+  errorCode?: string;
+  durationMs: number;
+  patientIds: string[];
+  appointmentIds: string[];
+  doctorIds: string[];
+  clinicIds: string[];
+}
+
+export interface ActivityPage {
+  rows: ActivityRow[];
+  /** Every client and tool in the journal, for the filters. */
+  clients: string[];
+  tools: string[];
+  retentionDays: number;
+}
+
+/** Names fetched live from Eka for ids on screen (only when signed in). */
+export interface ActivityNames {
+  available: boolean;
+  patients: Record<string, string>;
+  doctors: Record<string, string>;
+}
+
+export type PresetName = 'read-only' | 'appointments' | 'all';
+
+export interface ToolPermissionView {
+  name: string;
+  label: string;
+  kind: 'read' | 'change';
+  destructive: boolean;
+  enabled: boolean;
+  askFirst: boolean;
+}
+
+export interface PermissionsView {
+  preset: PresetName;
+  tools: ToolPermissionView[];
+}
 
 export interface AppState {
   session: SessionView;
@@ -148,28 +238,81 @@ export type SettingsInput = z.infer<typeof settingsInputSchema>;
 
 export const credentialsInputSchema = z
   .object({
-    clientId: z.string().trim().min(1, 'Enter the client id').max(200),
+    clientId: z.string().trim().min(1, 'Enter the client id').max(200, 'The client id is too long'),
     /** Absent: keep the stored secret. */
-    clientSecret: z.string().min(1).max(4096).optional(),
-    apiKey: z.string().min(1).max(4096).optional(),
+    clientSecret: z
+      .string()
+      .min(1, 'Enter the client secret')
+      .max(4096, 'The client secret is too long')
+      .optional(),
+    apiKey: z.string().min(1, 'Enter the API key').max(4096, 'The API key is too long').optional(),
   })
   .strict();
+
+const toolNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'Unknown tool');
+
+export const activityQuerySchema = z
+  .object({
+    client: z.string().max(200).optional(),
+    tool: toolNameSchema.optional(),
+    changesOnly: z.boolean().optional(),
+    failuresOnly: z.boolean().optional(),
+    limit: z.number().int().min(1).max(5000).optional(),
+  })
+  .strict();
+export type ActivityQuery = z.infer<typeof activityQuerySchema>;
+
+const idList = z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$/)).max(100);
 export type CredentialsInput = z.infer<typeof credentialsInputSchema>;
 
 /** Every method the UI can call: its input schema and (type-only) result. */
 export const METHODS = {
   getState: { input: noInput, result: returns<AppState>() },
   signIn: { input: noInput, result: returns<SessionView>() },
+  /** Sign-in that asks Eka for the login page again (prompt=login), for shared front-desk computers. */
+  signInAsSomeoneElse: { input: noInput, result: returns<SessionView>() },
   cancelSignIn: { input: noInput, result: returns<void>() },
   signOut: { input: noInput, result: returns<SessionView>() },
   saveSettings: { input: settingsInputSchema, result: returns<SettingsView>() },
   saveCredentials: { input: credentialsInputSchema, result: returns<SettingsView>() },
-  testCredentials: { input: noInput, result: returns<CredentialsTest>() },
-  connectClient: { input: z.object({ client: clientIdSchema }).strict(), result: returns<ClientView>() },
+  /** Tests what is typed (secret and key fall back to the saved ones); saves and switches nothing. */
+  testCredentials: { input: credentialsInputSchema, result: returns<CredentialsTest>() },
+  /** `create`: the client does not look installed and the person agreed to create its config. */
+  connectClient: {
+    input: z.object({ client: clientIdSchema, create: z.boolean().optional() }).strict(),
+    result: returns<ClientView>(),
+  },
+  dismissClientNotice: { input: z.object({ client: clientIdSchema }).strict(), result: returns<void>() },
   disconnectClient: { input: z.object({ client: clientIdSchema }).strict(), result: returns<ClientView>() },
   refreshClients: { input: noInput, result: returns<ClientView[]>() },
   checkServer: { input: noInput, result: returns<ServerHealth>() },
   getLogs: { input: noInput, result: returns<LogLine[]>() },
+  getActivity: { input: activityQuerySchema, result: returns<ActivityPage>() },
+  getActivityNames: {
+    input: z.object({ patientIds: idList, doctorIds: idList }).strict(),
+    result: returns<ActivityNames>(),
+  },
+  exportActivityCsv: { input: activityQuerySchema, result: returns<string>() },
+  clearActivity: { input: noInput, result: returns<void>() },
+  setActivityRetention: {
+    input: z
+      .object({ days: z.number().int().min(1, 'Keep at least 1 day').max(3650, 'Keep at most 3650 days') })
+      .strict(),
+    result: returns<void>(),
+  },
+  getPermissions: { input: noInput, result: returns<PermissionsView>() },
+  setToolPreset: {
+    input: z.object({ preset: z.enum(['read-only', 'appointments', 'all']) }).strict(),
+    result: returns<PermissionsView>(),
+  },
+  setToolEnabled: {
+    input: z.object({ name: toolNameSchema, enabled: z.boolean() }).strict(),
+    result: returns<PermissionsView>(),
+  },
+  setToolAskFirst: {
+    input: z.object({ name: toolNameSchema, askFirst: z.boolean() }).strict(),
+    result: returns<PermissionsView>(),
+  },
   openExternal: {
     input: z
       .object({
@@ -199,13 +342,15 @@ export interface EventPayloads {
   openExternal: { url: string };
   /** A short message worth a native notification. */
   notice: { kind: 'signed-out' | 'connected' | 'server-down'; title: string; body: string };
+  /** New tool calls were journaled (the Activity screen reloads). */
+  activity: { count: number };
   /** New log lines. */
   log: LogLine[];
   /** Show a screen (the tray's Settings item). */
   navigate: { screen: Screen };
 }
 export type EventName = keyof EventPayloads;
-export const EVENT_NAMES: EventName[] = ['state', 'openExternal', 'notice', 'log', 'navigate'];
+export const EVENT_NAMES: EventName[] = ['state', 'openExternal', 'notice', 'log', 'navigate', 'activity'];
 
 /** A method's answer as it crosses the process boundary. */
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
@@ -244,11 +389,13 @@ export function isEventName(value: unknown): value is EventName {
 export function parseInput<M extends MethodName>(name: M, raw: unknown): MethodInput<M> {
   const result = METHODS[name].input.safeParse(raw);
   if (!result.success) {
+    // The schemas' own messages are written for people ("Enter the client id"); no method or field names.
     const first = result.error.issues[0];
-    const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
+    const message =
+      first?.message && !/^(Invalid|Expected|Unrecognized)/i.test(first.message) ? first.message : '';
     throw new ContractError(
       'invalid-input',
-      `Invalid input for ${name}: ${where}${first?.message ?? 'bad value'}`,
+      message || 'That value is not accepted here: check it and try again.',
     );
   }
   return result.data as MethodInput<M>;

@@ -26,3 +26,20 @@ export const ENVIRONMENT_LABELS = {
   development: 'Development',
   sandbox: 'Sandbox',
 } as const;
+
+const IST_PARTS = new Intl.DateTimeFormat('en-IN', {
+  timeZone: 'Asia/Kolkata',
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+
+/** An instant in IST with the weekday, e.g. "Wed 2 Dec 2026, 10:00 IST". */
+export function istDateTime(at: number): string {
+  const p = Object.fromEntries(IST_PARTS.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
+  return `${p.weekday} ${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute} IST`;
+}

@@ -198,7 +198,12 @@ function nonEmpty(value: string | undefined): string | undefined {
  * Builds the server config from parsed flags and an environment map (the real
  * environment already merged over `.env` files).
  */
-export function resolveServerConfig(flags: ParsedArgs['flags'], env: EnvMap): ServerConfig {
+export function resolveServerConfig(
+  flags: ParsedArgs['flags'],
+  env: EnvMap,
+  /** The mode saved by the desktop app, used by a stdio server given no mode (client entries carry none). */
+  savedMode?: ServerMode,
+): ServerConfig {
   const pick = (flag: FlagName | undefined, variable: string | undefined) =>
     nonEmpty(flag ? flags[flag] : undefined) ?? nonEmpty(variable ? env[variable] : undefined);
 
@@ -222,7 +227,7 @@ export function resolveServerConfig(flags: ParsedArgs['flags'], env: EnvMap): Se
     ? oneOf(modeValue, ['open', 'client-credentials', 'oidc'] as const, 'The mode (--mode / EKA_MCP_MODE)')
     : clientId && clientSecret
       ? 'client-credentials'
-      : 'open';
+      : (savedMode ?? 'open');
   // In client-credentials mode a missing id or secret is looked up, at the first call, in the
   // desktop app's settings and the OS keychain (where `eka-mcp credentials set` keeps them).
 
@@ -306,5 +311,26 @@ export async function loadServerConfig(options: {
   if (parsed.help) return { help: true, config: undefined };
   const { loadEnvFiles } = await import('./env-files');
   const env = await loadEnvFiles(options.cwd, options.env, nonEmpty(parsed.flags.env));
-  return { help: false, config: resolveServerConfig(parsed.flags, env) };
+  const needsSavedMode =
+    !nonEmpty(parsed.flags.mode) &&
+    !nonEmpty(env.EKA_MCP_MODE) &&
+    (nonEmpty(parsed.flags.transport) ?? nonEmpty(env.EKA_MCP_TRANSPORT) ?? 'stdio') === 'stdio';
+  const savedMode = needsSavedMode ? await readSavedMode(env) : undefined;
+  return { help: false, config: resolveServerConfig(parsed.flags, env, savedMode) };
+}
+
+/** The mode in the desktop app's settings file, when there is one (a broken file counts as none). */
+async function readSavedMode(env: EnvMap): Promise<ServerMode | undefined> {
+  const [{ readFile }, { join }, { settingsDir, SETTINGS_FILE }] = await Promise.all([
+    import('node:fs/promises'),
+    import('node:path'),
+    import('../desktop/settings'),
+  ]);
+  try {
+    const text = await readFile(join(settingsDir(env as NodeJS.ProcessEnv), SETTINGS_FILE), 'utf8');
+    const mode = (JSON.parse(text) as { mode?: unknown }).mode ?? 'oidc';
+    return mode === 'oidc' || mode === 'client-credentials' || mode === 'open' ? mode : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { type EkaEnvironment, ENVIRONMENTS } from '../config/environments';
+import { toolPermissionsSchema } from '../permissions';
 import { DesktopError } from './errors';
 
 /** Name of the app's folder in the per-OS user data location. */
@@ -30,6 +31,10 @@ export const settingsSchema = z
     signInFromTools: z.boolean().default(true),
     /** How long a tool call waits for that sign-in before answering "still open", seconds. */
     signInWaitSeconds: z.number().int().min(1).max(600).default(45),
+    /** What assistants may do (absent: Everything, archiving asks first). */
+    toolPermissions: toolPermissionsSchema.optional(),
+    /** Days the activity journal keeps (absent: 30). */
+    activityRetentionDays: z.number().int().min(1).max(3650).optional(),
   })
   .strict();
 

@@ -5,6 +5,7 @@
  * so a tool never takes the process down.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ERROR_CODE_META } from '../activity/meta';
 import { ContractViolation } from '../eka/api/endpoint';
 import type { EkaClient } from '../eka/client';
 import { isEkaError } from '../errors';
@@ -74,7 +75,8 @@ export async function runTool(
         : 'internal_error';
     const log = code === 'internal_error' ? deps.logger.error : deps.logger.warn;
     log('Tool call failed', { tool: name, errorCode: code, error });
-    return toolError(error);
+    // The code travels in `_meta` too, for the activity journal and the app's health check.
+    return { ...toolError(error), _meta: { [ERROR_CODE_META]: code } };
   }
 }
 

@@ -19,6 +19,7 @@ import {
   type ToolAnnotations,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod/v4';
+import type { ToolGuard } from '../activity/tool-guard';
 import type { Logger } from '../logging';
 import { BUILT_TOOL_MANIFEST } from './built-manifest';
 import { runInToolCall } from './tool-call-context';
@@ -186,50 +187,59 @@ export class ToolRegistry {
   }
 
   /** Answers `tools/list` and `tools/call` on `server` with these tools. */
-  install(server: McpServer, logger: Logger): void {
+  install(server: McpServer, logger: Logger, guard?: ToolGuard): void {
     const low = server.server;
-    // The tool list is fixed for the server's lifetime: no list_changed notifications.
-    low.registerCapabilities({ tools: { listChanged: false } });
+    // The clinic's tool permissions (the guard) filter the list, refuse calls and announce changes.
+    low.registerCapabilities({ tools: { listChanged: guard !== undefined } });
+    if (guard) {
+      const stop = guard.onListChanged(() => void low.sendToolListChanged().catch(() => undefined));
+      low.onclose = stop;
+    }
     low.setRequestHandler(ListToolsRequestSchema, () => ({
-      tools: [...this.#entries.values()].map(definition),
+      tools: [...this.#entries.values()].filter((e) => guard?.listed(e.name) ?? true).map(definition),
     }));
     low.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
       const entry = this.#entries.get(request.params.name);
       if (!entry) throw new McpError(ErrorCode.InvalidParams, `Tool ${request.params.name} not found`);
-      const { input, output } = compile(entry);
-      const parsed = await input.safeParseAsync(request.params.arguments ?? {});
-      if (!parsed.success) {
+      const toolExtraOf = toolExtra(low, request, extra);
+      const call = () => this.#call(entry, request.params.arguments, toolExtraOf, logger);
+      return guard ? guard.call(entry.name, request.params.arguments, toolExtraOf, call) : call();
+    });
+  }
+
+  async #call(entry: Entry, args: unknown, extra: ToolExtra, logger: Logger): Promise<CallToolResult> {
+    const { input, output } = compile(entry);
+    const parsed = await input.safeParseAsync(args ?? {});
+    if (!parsed.success) {
+      return {
+        isError: true,
+        content: [
+          {
+            type: 'text',
+            text: `Input validation error: Invalid arguments for tool ${entry.name}: ${issuesText(parsed.error)}`,
+          },
+        ],
+      };
+    }
+    const result = await runInToolCall(extra, () => entry.handler(parsed.data, extra));
+    if (!result.isError) {
+      const checked = output.safeParse(result.structuredContent);
+      if (!checked.success) {
+        logger.error('Tool result does not match its output schema', {
+          tool: entry.name,
+          issues: checked.error.issues.map((i) => `${i.path.join('.')}: ${i.code}`),
+        });
         return {
           isError: true,
           content: [
             {
               type: 'text',
-              text: `Input validation error: Invalid arguments for tool ${entry.name}: ${issuesText(parsed.error)}`,
+              text: `Eka sent data this tool could not describe (${entry.name}): try again, and report it if it keeps happening.`,
             },
           ],
         };
       }
-      const context = toolExtra(low, request, extra);
-      const result = await runInToolCall(context, () => entry.handler(parsed.data, context));
-      if (!result.isError) {
-        const checked = output.safeParse(result.structuredContent);
-        if (!checked.success) {
-          logger.error('Tool result does not match its output schema', {
-            tool: entry.name,
-            issues: checked.error.issues.map((i) => `${i.path.join('.')}: ${i.code}`),
-          });
-          return {
-            isError: true,
-            content: [
-              {
-                type: 'text',
-                text: `Eka sent data this tool could not describe (${entry.name}): try again, and report it if it keeps happening.`,
-              },
-            ],
-          };
-        }
-      }
-      return result;
-    });
+    }
+    return result;
   }
 }

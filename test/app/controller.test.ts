@@ -85,7 +85,8 @@ describe('controller', () => {
     const config = JSON.parse(await readFile(view.configPath, 'utf8'));
     const entry = config.mcpServers['eka-care'];
     expect(entry.command).toBe(process.execPath);
-    expect(entry.args).toEqual(expect.arrayContaining(['--mode', 'oidc', '--env', 'sandbox']));
+    // The entry carries no mode: the server reads it from the settings when it starts.
+    expect(entry.args.slice(1)).toEqual(['--env', 'sandbox', '--api-base-url', sandbox.apiBaseUrl]);
     expect(entry.env).toMatchObject({ EKA_MCP_HOME: settingsDir, EKA_MCP_KEYCHAIN_SERVICE: service });
     expect(notices.at(-1)).toMatchObject({ kind: 'connected', title: 'Connected to Claude Desktop' });
   });
@@ -120,14 +121,14 @@ describe('controller', () => {
     await controller.handlers.saveSettings({ ...base, mode: 'client-credentials' });
   });
 
-  it('updates the connected entry when the mode changes', async () => {
+  it('a mode change leaves the connected entry as it was, still connected', async () => {
     const state = await controller.handlers.getState(undefined);
     const claude = state.clients.find((c) => c.id === 'claude')!;
     const config = JSON.parse(await readFile(claude.configPath, 'utf8'));
-    expect(config.mcpServers['eka-care'].args).toEqual(
-      expect.arrayContaining(['--mode', 'client-credentials']),
-    );
+    expect(config.mcpServers['eka-care'].args).not.toContain('--mode');
     expect(claude.state).toBe('connected');
+    // Its running server read the old mode at start: the card says to restart it.
+    expect(claude.restartNeeded).toBe(true);
   });
 
   it('keeps client secrets in the keychain and tests them against Eka', async () => {
@@ -147,19 +148,54 @@ describe('controller', () => {
     expect(file).not.toContain(integrator.client_secret);
     expect(file).not.toContain(integrator.api_key);
 
-    expect(await controller.handlers.testCredentials(undefined)).toEqual({
+    expect(await controller.handlers.testCredentials({ clientId: integrator.client_id })).toEqual({
       ok: true,
-      message: `Eka accepted the credentials for ${integrator.client_id}.`,
+      message: `Eka accepted these credentials for ${integrator.client_id}. Press Save to use them.`,
     });
 
-    await controller.handlers.saveCredentials({
+    const refused = await controller.handlers.testCredentials({
       clientId: integrator.client_id,
       clientSecret: 'not-the-secret',
     });
-    const refused = await controller.handlers.testCredentials(undefined);
     expect(refused.ok).toBe(false);
-    expect(refused.message).toMatch(/^Eka refused the credentials: /);
+    expect(refused.message).toMatch(/^Eka refused these credentials/);
+    expect(refused.message).toMatch(/Nothing was saved/);
     expect(refused.message).not.toContain('not-the-secret');
+    expect(refused.message).not.toMatch(/eka-mcp |credentials set/);
+  });
+
+  it('Test credentials with a wrong secret changes nothing: settings, keychain and every client config stay byte for byte', async () => {
+    const { integrator } = sandbox.clients;
+    await controller.handlers.connectClient({ client: 'claude' });
+    await mkdir(join(home, '.cursor'), { recursive: true });
+    await controller.handlers.connectClient({ client: 'cursor' });
+    // Looking at oidc mode in the form, typing a wrong secret and testing must not switch anything.
+    await controller.handlers.saveSettings({
+      mode: 'oidc',
+      environment: 'sandbox',
+      apiBaseUrl: sandbox.apiBaseUrl,
+      issuer: sandbox.issuer,
+      launchAtLogin: false,
+    });
+    const files = [
+      join(settingsDir, 'settings.json'),
+      join(home, '.config', 'Claude', 'claude_desktop_config.json'),
+      join(home, '.cursor', 'mcp.json'),
+    ];
+    const before = await Promise.all(files.map((f) => readFile(f)));
+    const secretBefore = await secretStore.get(CLIENT_SECRET_ACCOUNT);
+    const result = await controller.handlers.testCredentials({
+      clientId: 'someone-else',
+      clientSecret: 'wrong-secret-typed',
+      apiKey: 'wrong-key-typed',
+    });
+    expect(result.ok).toBe(false);
+    const after = await Promise.all(files.map((f) => readFile(f)));
+    for (const [i, file] of files.entries()) expect(after[i]?.equals(before[i] as Buffer), file).toBe(true);
+    expect(await secretStore.get(CLIENT_SECRET_ACCOUNT)).toBe(secretBefore);
+    expect(secretBefore).toBe(integrator.client_secret);
+    expect((await controller.handlers.getState(undefined)).settings.mode).toBe('oidc');
+    await controller.handlers.disconnectClient({ client: 'cursor' });
   });
 
   it('opens only Eka pages in the browser', async () => {
@@ -174,8 +210,10 @@ describe('controller', () => {
     const view = await controller.handlers.disconnectClient({ client: 'claude' });
     expect(view.state).toBe('not-connected');
     expect(view.restartNeeded).toBeUndefined();
-    const config = JSON.parse(await readFile(view.configPath, 'utf8'));
-    expect(config.mcpServers?.['eka-care']).toBeUndefined();
+    expect(view.notice).toMatchObject({ kind: 'disconnected' });
+    expect(view.notice?.text).toMatch(/Quit and reopen Claude Desktop/);
+    // Connect created the file and nothing else changed it since: disconnect gives back no file.
+    await expect(readFile(view.configPath, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('logs what happened without secrets', async () => {

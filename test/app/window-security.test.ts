@@ -147,6 +147,29 @@ describe('tray', () => {
     );
   });
 
+  it('the tray icon and tooltip follow the health check: a running server Eka refuses is a problem', () => {
+    const signedIn = { ...base, session: { signedIn: true, name: 'Dr. A' } };
+    const refused: AppState = {
+      ...signedIn,
+      server: { state: 'ok', restarts: 0, verdict: 'refused', headline: 'Eka refused the credentials' },
+    };
+    expect(trayStatus(refused)).toBe('problem');
+    expect(buildTrayMenu(refused, actions)[0]?.label).toBe('Eka refused the credentials');
+    const ready: AppState = {
+      ...signedIn,
+      server: { state: 'ok', restarts: 0, verdict: 'ready', headline: 'Ready' },
+    };
+    expect(trayStatus(ready)).toBe('signed-in');
+    expect(buildTrayMenu(ready, actions)[0]?.label).toBe('Signed in as Dr. A');
+    const open: AppState = {
+      ...base,
+      settings: { ...base.settings, mode: 'open' },
+      server: { state: 'ok', restarts: 0, verdict: 'open', headline: 'Open mode: calls carry no token' },
+    };
+    expect(trayStatus(open)).toBe('problem');
+    expect(buildTrayMenu(open, actions)[0]?.label).toBe('Open mode: calls carry no token');
+  });
+
   it('has the status line, sign in or out, connect, open, settings and quit', () => {
     const labels = (state: AppState) => buildTrayMenu(state, actions).map((i) => i.label ?? i.type);
     expect(labels(base)).toEqual([

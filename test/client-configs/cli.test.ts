@@ -49,7 +49,7 @@ describe('eka-mcp connect / disconnect / clients', () => {
     expect(config.mcpServers['brave-search']).toEqual(original.mcpServers['brave-search']);
     expect(config.mcpServers['eka-care']).toEqual({
       command: process.execPath,
-      args: [SERVER, '--mode', 'oidc', '--env', 'production'],
+      args: [SERVER, '--env', 'production'],
       env: { EKA_MCP_HOME: join(dir, 'eka home'), EKA_MCP_KEYCHAIN_SERVICE: 'Eka MCP CLI Test' },
     });
     expect(await listBackups(path)).toHaveLength(1);

@@ -45,7 +45,8 @@ it('the entry eka-mcp connect writes starts the server as Claude Desktop would, 
   expect(run.status).toBe(0);
 
   const entry = JSON.parse(await readFile(config, 'utf8')).mcpServers['eka-care'] as McpServerEntry;
-  expect(entry.args.slice(1)).toEqual(['--mode', 'open', '--env', 'sandbox']);
+  // No mode in the entry: the server reads "open" from the settings it is pointed at.
+  expect(entry.args.slice(1)).toEqual(['--env', 'sandbox']);
   expect(entry.env).toEqual({ EKA_MCP_HOME: ekaHome });
 
   const stderr: string[] = [];

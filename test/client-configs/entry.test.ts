@@ -18,11 +18,15 @@ const WINDOWS_INSTALL = {
 };
 
 describe('the eka-care entry', () => {
-  it('a source checkout runs the absolute node with the server path, mode and environment', () => {
+  it('a source checkout runs the absolute node with the server path and environment, and no mode', () => {
     expect(buildEntry(NODE_INSTALL, { mode: 'oidc', environment: 'production' })).toEqual({
       command: '/usr/local/bin/node',
-      args: ['/src/eka/dist/server/eka-mcp-server.mjs', '--mode', 'oidc', '--env', 'production'],
+      args: ['/src/eka/dist/server/eka-mcp-server.mjs', '--env', 'production'],
     });
+    // Switching mode never changes the entry.
+    expect(buildEntry(NODE_INSTALL, { mode: 'open', environment: 'production' })).toEqual(
+      buildEntry(NODE_INSTALL, { mode: 'client-credentials', environment: 'production' }),
+    );
   });
 
   it('a packaged app runs its own executable as Node; Windows paths with spaces survive JSON', () => {

@@ -222,18 +222,45 @@ describe('status and repair', () => {
     expect((await repairConnections(moved)).repaired).toEqual([]);
   });
 
-  it('a changed mode makes the entry outdated; repair rewrites its args', async () => {
+  it('a changed mode leaves the entry connected; a changed environment makes it outdated and repair rewrites it', async () => {
     const dir = await home();
     await mkdir(join(dir, '.cursor'));
     const ctx = testContext(dir);
     await connectClient('cursor', ctx);
-    const open = testContext(dir, { settings: { mode: 'open', environment: 'sandbox' } });
-    const status = await clientStatus('cursor', open);
+    const open = testContext(dir, { settings: { mode: 'open', environment: ctx.settings.environment } });
+    expect((await clientStatus('cursor', open)).state).toBe('connected');
+    const other = ctx.settings.environment === 'sandbox' ? 'development' : 'sandbox';
+    const moved = testContext(dir, { settings: { mode: 'open', environment: other } });
+    const status = await clientStatus('cursor', moved);
     expect(status.state).toBe('outdated');
     expect(status.detail).toContain('settings');
-    await repairConnections(open);
+    await repairConnections(moved);
     const written = JSON.parse(await readFile(join(dir, '.cursor', 'mcp.json'), 'utf8'));
-    expect(written.mcpServers['eka-care'].args.slice(1)).toEqual(['--mode', 'open', '--env', 'sandbox']);
+    expect(written.mcpServers['eka-care'].args.slice(1)).toEqual(['--env', other]);
+  });
+
+  it('an entry written with --mode by an earlier version is recognised as ours and updated on Connect', async () => {
+    const dir = await home();
+    await mkdir(join(dir, '.cursor'));
+    const ctx = testContext(dir);
+    const legacy = {
+      mcpServers: {
+        'eka-care': {
+          command: ctx.install.runtime,
+          args: [ctx.install.serverPath, '--mode', 'oidc', '--env', ctx.settings.environment],
+        },
+      },
+    };
+    await writeFile(join(dir, '.cursor', 'mcp.json'), `${JSON.stringify(legacy, null, 2)}\n`);
+    const status = await clientStatus('cursor', ctx);
+    expect(status.state).toBe('outdated');
+    expect(status.detail).toMatch(/earlier Eka MCP/);
+    const change = await connectClient('cursor', ctx);
+    expect(change.changed).toBe(true);
+    expect(change.files[0]?.replacedForeign).toBeFalsy();
+    const written = JSON.parse(await readFile(join(dir, '.cursor', 'mcp.json'), 'utf8'));
+    expect(written.mcpServers['eka-care'].args).not.toContain('--mode');
+    expect((await clientStatus('cursor', ctx)).state).toBe('connected');
   });
 
   it('fields a client or user added to our entry (disabled, autoApprove) count as connected and survive a repair', async () => {

@@ -96,18 +96,27 @@ test('sign in, connect Claude Desktop, use it, sign out, then client credentials
   // The sandbox always asks for consent; click() waits for the button (isVisible() would not).
   await tab.getByRole('button', { name: 'Allow' }).click();
 
-  // Home shows the clinician and the token's expiry.
+  // Home shows the clinician and the token's expiry; focus is on its heading and the change is announced.
   await expect(page.getByRole('heading', { level: 1, name: 'Home' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Home' })).toBeFocused();
+  await expect(page.getByTestId('announcer')).toHaveText(`Signed in to Eka as ${clinician.name}.`);
   await expect(page.getByTestId('clinician')).toHaveText(clinician.name);
   await expect(page.getByTestId('token-expiry')).toContainText(/Expires in/);
-  await expect(page.getByTestId('server-state')).toHaveText('Running');
+  // The health check made a real read through the server with the session: Ready.
+  await expect(page.getByTestId('health')).toHaveAttribute('data-verdict', 'ready');
+  await expect(page.getByTestId('health')).toContainText('Ready');
   await tab.close();
 
   // Connect to Claude Desktop: the config in the temp HOME holds the entry.
+  // Claude Desktop comes first and says "Start here".
   const claudeCard = page.locator('[data-client="claude"]');
+  await expect(page.locator('[data-client]').first()).toHaveAttribute('data-client', 'claude');
+  await expect(claudeCard.getByText('Start here')).toBeVisible();
   await claudeCard.getByRole('button', { name: 'Connect Claude Desktop' }).click();
   await expect(claudeCard.getByText('Connected', { exact: true })).toBeVisible();
-  await expect(claudeCard.getByText(/Quit and reopen Claude Desktop/)).toBeVisible();
+  await expect(claudeCard.getByTestId('client-notice')).toContainText(
+    `Quit and reopen Claude Desktop, then ask: "Show today's appointments"`,
+  );
   await expectAccessible(page, 'home');
   await screenshotBothThemes(page, 'home');
 
@@ -124,6 +133,21 @@ test('sign in, connect Claude Desktop, use it, sign out, then client credentials
   const patients = (found.structuredContent as { patients?: { name: string }[] } | undefined)?.patients ?? [];
   expect(patients.length).toBeGreaterThan(0);
   for (const patient of patients) expect(patient.name).toMatch(/(^|\s)a/i);
+
+  // The card confirms from the activity journal that Claude called, and says when; the notice can be dismissed.
+  await expect(claudeCard.getByTestId('client-notice')).toContainText('Claude Desktop is using Eka MCP');
+  await expect(claudeCard.getByTestId('last-use')).toContainText(
+    'Claude Desktop used Eka MCP just now: 1 read',
+  );
+  await claudeCard.getByRole('button', { name: 'Dismiss this message about Claude Desktop' }).click();
+  await expect(claudeCard.getByTestId('client-notice')).toHaveCount(0);
+
+  // Cursor is not installed: Connect asks before creating anything.
+  const cursorCard = page.locator('[data-client="cursor"]');
+  await cursorCard.getByRole('button', { name: 'Connect Cursor' }).click();
+  await expect(cursorCard.getByRole('alertdialog')).toContainText('does not seem to be installed');
+  await cursorCard.getByRole('button', { name: 'Cancel' }).click();
+  await expect(cursorCard.getByText('Not installed', { exact: true })).toBeVisible();
 
   // Sign out: the same call now asks the app to sign in again (a new tab, the waiting state);
   // the clinician cancels in the app and the call says so.
@@ -146,19 +170,28 @@ test('sign in, connect Claude Desktop, use it, sign out, then client credentials
   await page.getByLabel('Client id', { exact: true }).fill(clients.integrator.client_id);
   await page.getByLabel('Client secret', { exact: true }).fill(clients.integrator.client_secret);
   await page.getByLabel('API key (optional)', { exact: true }).fill(clients.integrator.api_key);
+  // Test credentials checks what is typed and saves nothing.
+  const settingsFile = join(demo.ekaMcpHome, 'settings.json');
+  const beforeTest = await readFile(settingsFile, 'utf8').catch(() => '');
   await page.getByRole('button', { name: 'Test credentials' }).click();
-  await expect(page.getByTestId('credentials-result')).toContainText('Eka accepted the credentials');
-  await expect(page.getByLabel('Client secret', { exact: true })).toHaveValue('');
+  await expect(page.getByTestId('credentials-result')).toContainText('Eka accepted these credentials');
+  expect(await readFile(settingsFile, 'utf8').catch(() => '')).toBe(beforeTest);
+  await expect(page.getByTestId('unsaved')).toHaveCount(0); // the result replaces the reminder
   await expectAccessible(page, 'settings');
   await screenshotBothThemes(page, 'settings');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText(/^Settings saved/)).toBeVisible();
+  await expect(page.getByLabel('Client secret', { exact: true })).toHaveValue('');
 
-  // Home in client-credentials mode: the Claude entry was updated for the new mode.
+  // Home in client-credentials mode: the Claude entry carries no mode, so it did not change.
   await nav(page, 'Home').click();
   await expect(page.getByRole('heading', { level: 1, name: 'Home' })).toBeVisible();
   await expect(page.getByText('Client credentials', { exact: true })).toBeVisible();
   const updated = JSON.parse(await readFile(configPath, 'utf8')) as ClaudeConfig;
-  expect(updated.mcpServers?.['eka-care']?.args).toContain('client-credentials');
+  expect(updated.mcpServers?.['eka-care']).toEqual(entry);
   expect(JSON.stringify(updated)).not.toContain(clients.integrator.client_secret);
+  await expect(claudeCard.getByText('Connected', { exact: true })).toBeVisible();
+  await expect(page.getByTestId('health')).toHaveAttribute('data-verdict', 'ready');
 
   // Logs: redacted lines, no secret anywhere on the screen.
   await nav(page, 'Logs').click();

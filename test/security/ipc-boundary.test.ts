@@ -28,7 +28,7 @@ describe('IPC errors shown in the UI', () => {
     const handlers = withFailingTestCredentials(
       'Eka refused {"access_token":"at-opaque-99","client_secret":"cs-opaque-99"} for ravi.kumar@patients.example, Authorization: Bearer bearer-opaque-99',
     );
-    const envelope = await dispatch(handlers, 'testCredentials', undefined);
+    const envelope = await dispatch(handlers, 'testCredentials', { clientId: 'clinic-integration' });
     expect(envelope.ok).toBe(false);
     const text = JSON.stringify(envelope);
     for (const secret of [

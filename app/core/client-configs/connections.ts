@@ -15,7 +15,15 @@ import {
 } from './config-file';
 import { type ConfigText, entryValue, parseConfigText, sectionNode } from './config-text';
 import { removeEntryText, setEntryText } from './edit';
-import { buildEntry, entryForClient, isOurEntry, isRecord, sameEntry, updatedEntry } from './entry';
+import {
+  buildEntry,
+  entryForClient,
+  isLegacyEntry,
+  isOurEntry,
+  isRecord,
+  sameEntry,
+  updatedEntry,
+} from './entry';
 import { ClientConfigError } from './errors';
 import {
   type ChangeResult,
@@ -263,7 +271,9 @@ function describeDifference(current: unknown, expected: McpServerEntry): string 
     return `it runs ${String(current.command)}, this install is ${expected.command}`;
   if (args[0] !== expected.args[0])
     return `it points at ${String(args[0])}, this install's server is ${expected.args[0]}`;
-  return 'its settings (mode, environment or API URL) differ from the current ones';
+  if (isLegacyEntry(current))
+    return 'it was written by an earlier Eka MCP that put the mode in the entry; connecting updates it';
+  return 'its settings (environment or API URL) differ from the current ones';
 }
 
 async function fileStatus(

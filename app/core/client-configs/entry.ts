@@ -7,11 +7,12 @@ export const SERVER_BUNDLE_NAME = 'eka-mcp-server.mjs';
 
 /**
  * The `eka-care` entry for this install and settings: the install's own
- * runtime, the absolute server path, mode and environment flags, and only
- * non-secret environment variables.
+ * runtime, the absolute server path, the environment flag, and only
+ * non-secret environment variables. It carries no mode: the server reads the
+ * mode from the settings at start, so switching mode never outdates a client.
  */
 export function buildEntry(install: Install, settings: EntrySettings): McpServerEntry {
-  const args = [install.serverPath, '--mode', settings.mode, '--env', settings.environment];
+  const args = [install.serverPath, '--env', settings.environment];
   const defaultApi = ENVIRONMENTS[settings.environment].apiBaseUrl;
   if (settings.apiBaseUrl && settings.apiBaseUrl.replace(/\/+$/, '') !== defaultApi) {
     args.push('--api-base-url', settings.apiBaseUrl);
@@ -29,6 +30,15 @@ export function buildEntry(install: Install, settings: EntrySettings): McpServer
 export function entryForClient(client: ClientDefinition, entry: McpServerEntry): McpServerEntry {
   const { type: _type, ...rest } = entry;
   return client.typedEntries ? { type: 'stdio', ...rest } : rest;
+}
+
+/** Whether an entry was written before entries stopped carrying `--mode` (updated on the next Connect). */
+export function isLegacyEntry(value: unknown): boolean {
+  return (
+    isOurEntry(value) &&
+    Array.isArray((value as { args: unknown[] }).args) &&
+    (value as { args: unknown[] }).args.includes('--mode')
+  );
 }
 
 /** Whether an existing entry was written by Eka MCP (it runs our server bundle), whatever install it points at. */

@@ -76,9 +76,17 @@ export function HomeScreen({ eka, state }: { eka: EkaApi; state: AppState }) {
           ) : null}
         </section>
         <section className="card" aria-labelledby="server-heading">
-          <h2 id="server-heading">Eka MCP server</h2>
-          <p className={`badge badge-${server.state}`} data-testid="server-state">
-            {serverLabel(server.state)}
+          <h2 id="server-heading">Connection to Eka</h2>
+          <div
+            className={`verdict verdict-${server.verdict ?? 'checking'}`}
+            data-testid="health"
+            data-verdict={server.verdict ?? 'checking'}
+          >
+            <strong>{server.headline ?? serverLabel(server.state)}</strong>
+            {server.advice ? <span>{server.advice}</span> : null}
+          </div>
+          <p className="muted small" data-testid="server-state">
+            Server: {serverLabel(server.state)}
           </p>
           <dl className="facts">
             <dt>Tools</dt>
@@ -103,12 +111,15 @@ export function HomeScreen({ eka, state }: { eka: EkaApi; state: AppState }) {
       </div>
       <section aria-labelledby="clients-heading">
         <h2 id="clients-heading">AI assistants</h2>
+        <p className="muted">Start with Claude Desktop; the others connect the same way.</p>
         <ul className="clients">
-          {state.clients.map((client) => (
-            <li key={client.id}>
-              <ClientCard eka={eka} client={client} />
-            </li>
-          ))}
+          {[...state.clients]
+            .sort((a, b) => Number(b.startHere === true) - Number(a.startHere === true))
+            .map((client) => (
+              <li key={client.id}>
+                <ClientCard eka={eka} client={client} now={now} />
+              </li>
+            ))}
         </ul>
       </section>
     </div>

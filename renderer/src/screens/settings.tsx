@@ -1,12 +1,13 @@
-import { type FormEvent, useCallback, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import type { AppState, CredentialsTest, EkaApi, Environment, Mode } from '../../../app/ipc/contract';
+import { PermissionsSection } from '../components/permissions-section';
 import { ENVIRONMENT_LABELS, MODE_LABELS } from '../format';
 import { useAction } from '../use-action';
 
 const MODE_HELP: Record<Mode, string> = {
   oidc: 'Sign in with your Eka.care account. Recommended for clinicians.',
   'client-credentials': 'Use the client id, secret and API key your IT team received from Eka.',
-  open: 'No sign-in. For development and internal servers only.',
+  open: 'No sign-in: requests to Eka carry no token. For development and internal servers only.',
 };
 
 interface Draft {
@@ -28,7 +29,7 @@ function draftFrom(state: AppState): Draft {
     environment: s.environment,
     apiBaseUrl: s.apiBaseUrl,
     issuer: s.issuer,
-    clientId: s.mode === 'client-credentials' ? s.clientId : '',
+    clientId: s.clientId,
     clientSecret: '',
     apiKey: '',
     launchAtLogin: s.launchAtLogin,
@@ -36,16 +37,45 @@ function draftFrom(state: AppState): Draft {
   };
 }
 
-/** Mode, credentials, environment and launch at login. */
-export function SettingsScreen({ eka, state }: { eka: EkaApi; state: AppState }) {
+function sameDraft(a: Draft, b: Draft): boolean {
+  return (
+    a.mode === b.mode &&
+    a.environment === b.environment &&
+    a.apiBaseUrl.trim() === b.apiBaseUrl.trim() &&
+    a.issuer.trim() === b.issuer.trim() &&
+    (a.mode !== 'client-credentials' || a.clientId.trim() === b.clientId.trim()) &&
+    a.launchAtLogin === b.launchAtLogin &&
+    a.clientSecret === '' &&
+    a.apiKey === ''
+  );
+}
+
+/** How Eka MCP signs in, Advanced addresses and open mode, launch at login, and what assistants may do. */
+export function SettingsScreen({
+  eka,
+  state,
+  onUnsavedChange,
+}: {
+  eka: EkaApi;
+  state: AppState;
+  onUnsavedChange?: (dirty: boolean) => void;
+}) {
   const [draft, setDraft] = useState<Draft>(() => draftFrom(state));
   const [saved, setSaved] = useState<string>();
   const [test, setTest] = useState<CredentialsTest>();
   const { settings } = state;
+  const baseline = draftFrom(state);
+  const dirty = !sameDraft(draft, baseline);
+
+  useEffect(() => {
+    onUnsavedChange?.(dirty);
+  }, [dirty, onUnsavedChange]);
+  useEffect(() => () => onUnsavedChange?.(false), [onUnsavedChange]);
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
     setDraft((d) => ({ ...d, [key]: value }));
     setSaved(undefined);
+    setTest(undefined);
   };
 
   const persist = useCallback(async () => {
@@ -70,32 +100,39 @@ export function SettingsScreen({ eka, state }: { eka: EkaApi; state: AppState })
   }, [eka, draft]);
 
   const save = useAction(persist);
+  // Tests exactly what is typed; saves and switches nothing.
   const testCredentials = useAction(
     useCallback(async () => {
       setTest(undefined);
-      await persist();
-      const result = await eka.testCredentials();
+      const result = await eka.testCredentials({
+        clientId: draft.clientId,
+        clientSecret: draft.clientSecret || undefined,
+        apiKey: draft.apiKey || undefined,
+      });
       setTest(result);
       return result;
-    }, [eka, persist]),
+    }, [eka, draft.clientId, draft.clientSecret, draft.apiKey]),
   );
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
+    setTest(undefined);
     const result = await save.run();
-    if (result) setSaved('Settings saved.');
+    if (result) setSaved('Settings saved. Assistants use them from their next start.');
   };
 
   const busy = save.pending || testCredentials.pending;
   const cc = draft.mode === 'client-credentials';
+  const open = draft.mode === 'open';
 
   return (
     <div className="narrow">
       <h1 tabIndex={-1}>Settings</h1>
-      <form className="card form" onSubmit={onSubmit} noValidate>
+      <form className="card form" onSubmit={onSubmit} noValidate aria-labelledby="signin-settings">
+        <h2 id="signin-settings">Signing in to Eka</h2>
         <fieldset>
-          <legend>How the server signs in to Eka</legend>
-          {(Object.keys(MODE_LABELS) as Mode[]).map((mode) => (
+          <legend>How Eka MCP signs in to Eka</legend>
+          {(['oidc', 'client-credentials'] as const).map((mode) => (
             <label key={mode} className="radio">
               <input
                 type="radio"
@@ -113,6 +150,9 @@ export function SettingsScreen({ eka, state }: { eka: EkaApi; state: AppState })
               </span>
             </label>
           ))}
+          {open ? (
+            <p className="notice">Open mode is on (under Advanced): Eka will refuse most requests.</p>
+          ) : null}
         </fieldset>
 
         {cc ? (
@@ -150,58 +190,12 @@ export function SettingsScreen({ eka, state }: { eka: EkaApi; state: AppState })
                 onChange={(e) => set('apiKey', e.target.value)}
               />
             </label>
-            <p className="muted">The secret and API key are kept in your system keychain, never in a file.</p>
+            <p className="muted">
+              The secret and API key are kept in your system keychain, never in a file. “Test credentials”
+              checks what you typed with Eka without saving it.
+            </p>
           </fieldset>
         ) : null}
-
-        <fieldset>
-          <legend>Eka environment</legend>
-          <label className="field">
-            <span>Environment</span>
-            <select
-              name="environment"
-              value={draft.environment}
-              onChange={(e) => {
-                // A new environment starts from its own default addresses.
-                setDraft((d) => ({
-                  ...d,
-                  environment: e.target.value as Environment,
-                  apiBaseUrl: '',
-                  issuer: '',
-                }));
-                setSaved(undefined);
-              }}
-            >
-              {(Object.keys(ENVIRONMENT_LABELS) as Environment[]).map((env) => (
-                <option key={env} value={env}>
-                  {ENVIRONMENT_LABELS[env]}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>API base URL</span>
-            <input
-              name="apiBaseUrl"
-              type="url"
-              spellCheck={false}
-              value={draft.apiBaseUrl}
-              placeholder={`Default for ${ENVIRONMENT_LABELS[draft.environment]}`}
-              onChange={(e) => set('apiBaseUrl', e.target.value)}
-            />
-          </label>
-          <label className="field">
-            <span>Sign-in issuer URL</span>
-            <input
-              name="issuer"
-              type="url"
-              spellCheck={false}
-              value={draft.issuer}
-              placeholder={`Default for ${ENVIRONMENT_LABELS[draft.environment]}`}
-              onChange={(e) => set('issuer', e.target.value)}
-            />
-          </label>
-        </fieldset>
 
         {draft.mode === 'oidc' ? (
           <label className="checkbox">
@@ -227,6 +221,73 @@ export function SettingsScreen({ eka, state }: { eka: EkaApi; state: AppState })
           <span>Start Eka MCP when I log in to this computer</span>
         </label>
 
+        <details className="advanced" open={open || undefined}>
+          <summary>Advanced</summary>
+          <fieldset>
+            <legend>Eka environment and addresses</legend>
+            <label className="field">
+              <span>Environment</span>
+              <select
+                name="environment"
+                value={draft.environment}
+                onChange={(e) => {
+                  // A new environment starts from its own default addresses.
+                  setDraft((d) => ({
+                    ...d,
+                    environment: e.target.value as Environment,
+                    apiBaseUrl: '',
+                    issuer: '',
+                  }));
+                  setSaved(undefined);
+                }}
+              >
+                {(Object.keys(ENVIRONMENT_LABELS) as Environment[]).map((env) => (
+                  <option key={env} value={env}>
+                    {ENVIRONMENT_LABELS[env]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span>API base URL</span>
+              <input
+                name="apiBaseUrl"
+                type="url"
+                spellCheck={false}
+                value={draft.apiBaseUrl}
+                placeholder={`Default for ${ENVIRONMENT_LABELS[draft.environment]}`}
+                onChange={(e) => set('apiBaseUrl', e.target.value)}
+              />
+            </label>
+            <label className="field">
+              <span>Sign-in issuer URL</span>
+              <input
+                name="issuer"
+                type="url"
+                spellCheck={false}
+                value={draft.issuer}
+                placeholder={`Default for ${ENVIRONMENT_LABELS[draft.environment]}`}
+                onChange={(e) => set('issuer', e.target.value)}
+              />
+            </label>
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                name="openMode"
+                checked={open}
+                onChange={(e) => set('mode', e.target.checked ? 'open' : 'oidc')}
+                aria-describedby="mode-help-open"
+              />
+              <span>
+                <strong>{MODE_LABELS.open}</strong>
+                <span className="muted block" id="mode-help-open">
+                  {MODE_HELP.open}
+                </span>
+              </span>
+            </label>
+          </fieldset>
+        </details>
+
         <div className="status-area" aria-live="polite">
           {(save.error ?? testCredentials.error) ? (
             <p className="error" role="alert">
@@ -238,20 +299,44 @@ export function SettingsScreen({ eka, state }: { eka: EkaApi; state: AppState })
             </p>
           ) : saved ? (
             <p className="success">{saved}</p>
+          ) : dirty ? (
+            <p className="muted" data-testid="unsaved">
+              You have changes that are not saved yet.
+            </p>
           ) : null}
         </div>
 
         <div className="actions">
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="primary" disabled={busy || !dirty}>
             {save.pending ? 'Saving…' : 'Save'}
           </button>
           {cc ? (
-            <button type="button" className="secondary" disabled={busy} onClick={() => testCredentials.run()}>
+            <button
+              type="button"
+              className="secondary"
+              disabled={busy || draft.clientId.trim() === ''}
+              onClick={() => testCredentials.run()}
+            >
               {testCredentials.pending ? 'Testing…' : 'Test credentials'}
+            </button>
+          ) : null}
+          {dirty ? (
+            <button
+              type="button"
+              className="secondary"
+              disabled={busy}
+              onClick={() => {
+                setDraft(draftFrom(state));
+                setTest(undefined);
+              }}
+            >
+              Discard changes
             </button>
           ) : null}
         </div>
       </form>
+
+      <PermissionsSection eka={eka} />
     </div>
   );
 }

@@ -14,9 +14,10 @@ export function SignInScreen({
   onSettings: () => void;
 }) {
   const signIn = useAction(useCallback(() => eka.signIn(), [eka]));
+  const someoneElse = useAction(useCallback(() => eka.signInAsSomeoneElse(), [eka]));
   const cancel = useAction(useCallback(() => eka.cancelSignIn(), [eka]));
   const waiting = state.signIn.state === 'waiting';
-  const error = signIn.error ?? state.signIn.error ?? state.session.lastError;
+  const error = signIn.error ?? someoneElse.error ?? state.signIn.error ?? state.session.lastError;
 
   return (
     <div className="narrow">
@@ -58,11 +59,32 @@ export function SignInScreen({
               Cancel
             </button>
           ) : (
-            <button type="button" className="primary" onClick={() => signIn.run()} disabled={signIn.pending}>
-              Sign in with Eka
-            </button>
+            <>
+              <button
+                type="button"
+                className="primary"
+                onClick={() => signIn.run()}
+                disabled={signIn.pending || someoneElse.pending}
+              >
+                Sign in with Eka
+              </button>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => someoneElse.run()}
+                disabled={signIn.pending || someoneElse.pending}
+              >
+                Sign in as someone else
+              </button>
+            </>
           )}
         </div>
+        {waiting ? null : (
+          <p className="muted">
+            On a shared computer, “Sign in as someone else” asks Eka for its sign-in page even if the browser
+            still remembers the last account.
+          </p>
+        )}
       </section>
       <p className="muted">
         Have client credentials from your IT team, or running locally without sign-in?{' '}
