@@ -29,31 +29,30 @@ const nodeExternals = ['keytar', 'electron', 'fsevents'];
 // cannot follow; its ES module build bundles cleanly.
 const nodeAliases = { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' };
 
-// The MCP SDK's server module imports Ajv (and ajv-formats) at load time for
-// one rarely used feature (checking elicitation replies). Loading them costs
-// milliseconds on every server start, so the server bundle loads them on first
-// use instead: the two imports become require() calls, which esbuild bundles
-// as lazily evaluated modules. The build fails if the SDK file no longer reads
-// as expected.
+// The MCP SDK's Node shim imports its Ajv provider (Ajv, Ajv 2019 and 2020
+// and ajv-formats, evaluated at load) for one rarely used feature: checking
+// elicitation replies against a JSON Schema. Loading it costs milliseconds on
+// every server start, so the server bundle loads it on first use instead: the
+// shim's import becomes a require() inside a small class, which esbuild
+// bundles as a lazily evaluated module. The build fails if the SDK file no
+// longer reads as expected.
 const lazyAjvPlugin = {
   name: 'lazy-ajv',
   setup(pluginBuild) {
     pluginBuild.onLoad(
-      { filter: /[\\/]@modelcontextprotocol[\\/]sdk[\\/]dist[\\/]esm[\\/]validation[\\/]ajv-provider\.js$/ },
+      { filter: /[\\/]@modelcontextprotocol[\\/]server[\\/]dist[\\/]shimsNode\.mjs$/ },
       async (args) => {
         const source = await readFile(args.path, 'utf8');
-        const imports = {
-          "import Ajv from 'ajv';":
-            "function Ajv(options) { const m = require('ajv'); return new (m.default ?? m)(options); }",
-          "import _addFormats from 'ajv-formats';":
-            "function _addFormats(ajv, options) { const m = require('ajv-formats'); return (m.default ?? m)(ajv, options); }",
-        };
-        let contents = source;
-        for (const [from, to] of Object.entries(imports)) {
-          if (!contents.includes(from)) throw new Error(`lazy-ajv: ${args.path} no longer contains ${from}`);
-          contents = contents.replace(from, to);
-        }
-        return { contents, loader: 'js' };
+        const match = /^import \{ n as AjvJsonSchemaValidator \} from "(\.\/ajvProvider-[\w-]+\.mjs)";$/m.exec(source);
+        if (!match) throw new Error(`lazy-ajv: ${args.path} no longer imports AjvJsonSchemaValidator as expected`);
+        const lazy = [
+          'class AjvJsonSchemaValidator {',
+          '  #args; #real;',
+          '  constructor(...args) { this.#args = args; }',
+          `  getValidator(schema) { this.#real ??= new (require(${JSON.stringify(match[1])}).n)(...this.#args); return this.#real.getValidator(schema); }`,
+          '}',
+        ].join('\n');
+        return { contents: source.replace(match[0], lazy), loader: 'js', resolveDir: dirname(args.path) };
       },
     );
   },

@@ -4,7 +4,7 @@
  * failure into an `isError` result with a code and an actionable message,
  * so a tool never takes the process down.
  */
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { EkaClient } from '../eka/client';
 import { isEkaError } from '../errors';
 import type { Logger } from '../logging';

@@ -1,14 +1,18 @@
 /**
- * The HTTP transport: Streamable HTTP at `/mcp`, stateless (a fresh MCP
- * server and transport per request, so any instance can answer any request),
- * `GET /health`, Host and Origin checks against DNS rebinding, body size and
+ * The HTTP transport: Streamable HTTP at `/mcp`, stateless (any instance can
+ * answer any request), served by the SDK v2's `createMcpHandler` for
+ * 2026-07-28 clients (per-request version and capabilities, `server/discover`)
+ * and, through its stateless legacy leg, 2025-era clients (`initialize`).
+ * The tools, their schemas and the API client are built once at start-up;
+ * each request only runs with its caller's token source. `GET /health`, Host and Origin checks against DNS rebinding, body size and
  * time limits, and, when configured, EkaCare OAuth (OAuth proxy, direct Eka
  * tokens) in front of `/mcp`.
  */
 import type { AddressInfo } from 'node:net';
 import { mcpAuthRouter } from '@modelcontextprotocol/sdk/server/auth/router.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler } from '@modelcontextprotocol/server';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { type AuthSettings, type EkaOAuthSettings, readAuthSettings } from '../auth/auth-settings';
 import { createCallerTokenSource } from '../auth/caller-token-source';
@@ -25,11 +29,12 @@ import { TokenVerifier } from '../auth/token-verifier';
 import { UpstreamProvider } from '../auth/upstream-provider';
 import { VerdictCache } from '../auth/verdict-cache';
 import type { ServerConfig } from '../config/server-config';
-import { createServer } from '../create-server';
+import { createServerFactory } from '../create-server';
 import type { TokenSource } from '../eka/token-source';
 import { createTokenSource } from '../eka/token-sources';
 import { EkaConfigError } from '../errors';
 import type { Logger } from '../logging';
+import { requestScopedTokenSource, runWithTokenSource } from './request-scope';
 
 /** A running HTTP server. */
 export interface HttpServerHandle {
@@ -299,6 +304,18 @@ export async function startHttpServer(
   const mcpChain = [checkOrigin, ...(oauth ? [bearerAuth(oauth)] : [])];
   const inFlight = new Set<Promise<void>>();
 
+  // Built once: every request is served by the same tools and API client, with its own token source.
+  const factory = createServerFactory({ config, tokenSource: requestScopedTokenSource(), logger });
+  const mcpHandler = createMcpHandler(factory, {
+    legacy: 'stateless',
+    maxRequestBodySize: limits.maxBodyBytes,
+    onerror: (error) => logger.debug('MCP request not served', { error: error.message }),
+  });
+  const serveMcp = toNodeHandler(mcpHandler, {
+    maxRequestBodySize: limits.maxBodyBytes,
+    onerror: (error) => logger.error('MCP request failed', { error: error.message }),
+  });
+
   app.post('/mcp', ...mcpChain, express.json({ limit: limits.maxBodyBytes }), (req, res) => {
     const work = handleMcp(req, res).finally(() => inFlight.delete(work));
     inFlight.add(work);
@@ -308,35 +325,29 @@ export async function startHttpServer(
     jsonRpcError(res, 405, 'Method not allowed: this server is stateless; send JSON-RPC requests with POST.');
   });
 
-  async function handleMcp(req: Request, res: Response): Promise<void> {
+  /** The token source for one request: the caller's own token in OAuth mode, the server's otherwise. */
+  function tokenSourceFor(req: Request): TokenSource {
     const callerAuth = (req as Request & { auth?: AuthInfo }).auth;
-    const tokenSource = callerAuth
+    return callerAuth
       ? createCallerTokenSource(
           callerAuth.token,
           (callerAuth.extra?.ekaClientId as string | undefined) ?? undefined,
         )
       : (openTokenSource as TokenSource);
-    const server = createServer({ config, tokenSource, logger });
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: true,
-    });
+  }
+
+  async function handleMcp(req: Request, res: Response): Promise<void> {
     const deadline = setTimeout(() => {
       logger.warn('MCP request exceeded the time limit', { limitMs: limits.requestTimeoutMs });
       jsonRpcError(res, 503, 'The request took too long and was stopped; try again.');
-      void transport.close();
+      // Ending the response aborts the request, which cancels the tool call.
+      res.end();
     }, limits.requestTimeoutMs);
-    const finished = new Promise<void>((resolve) => res.on('close', resolve));
-    res.on('close', () => {
-      clearTimeout(deadline);
-      void transport.close();
-      void server.close();
-    });
+    res.on('close', () => clearTimeout(deadline));
     try {
-      await server.connect(transport);
-      // Done when the reply is sent (or the deadline answered for it), even if a handler still runs.
-      await Promise.race([transport.handleRequest(req, res, req.body).then(() => finished), finished]);
+      await runWithTokenSource(tokenSourceFor(req), () => serveMcp(req, res, req.body));
     } catch (error) {
+      if (res.headersSent) return;
       logger.error('MCP request failed', { error: error instanceof Error ? error.message : String(error) });
       jsonRpcError(res, 500, 'Internal server error.', -32603);
     }
@@ -408,6 +419,7 @@ export async function startHttpServer(
         httpServer.closeIdleConnections();
         const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
         await Promise.race([Promise.allSettled([...inFlight]), grace]);
+        await mcpHandler.close();
         httpServer.closeAllConnections();
         await stopped;
         await oauth?.store.close();
