@@ -12,7 +12,12 @@ import type { AddressInfo } from 'node:net';
 import { mcpAuthRouter } from '@modelcontextprotocol/sdk/server/auth/router.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { toNodeHandler } from '@modelcontextprotocol/node';
-import { createMcpHandler } from '@modelcontextprotocol/server';
+import {
+  createMcpHandler,
+  isLegacyRequest,
+  type McpHandlerRequestOptions,
+  WebStandardStreamableHTTPServerTransport,
+} from '@modelcontextprotocol/server';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { type AuthSettings, type EkaOAuthSettings, readAuthSettings } from '../auth/auth-settings';
 import { createCallerTokenSource } from '../auth/caller-token-source';
@@ -306,12 +311,40 @@ export async function startHttpServer(
 
   // Built once: every request is served by the same tools and API client, with its own token source.
   const factory = createServerFactory({ config, tokenSource: requestScopedTokenSource(), logger });
+  // 2026-07-28 requests: the SDK's entry (it answers server/discover and checks the per-request envelope).
   const mcpHandler = createMcpHandler(factory, {
-    legacy: 'stateless',
+    legacy: 'reject',
     maxRequestBodySize: limits.maxBodyBytes,
     onerror: (error) => logger.debug('MCP request not served', { error: error.message }),
   });
-  const serveMcp = toNodeHandler(mcpHandler, {
+  // 2025-era requests (initialize, then requests without the envelope): the SDK's stateless
+  // Streamable HTTP transport, as the entry's own legacy leg does, but answering with one JSON
+  // body instead of a one-event SSE stream (cheaper, and what this server has always sent).
+  const serveLegacy = async (request: globalThis.Request, options?: McpHandlerRequestOptions) => {
+    const server = factory();
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    await server.connect(transport);
+    const teardown = () => {
+      void transport.close();
+      void server.close();
+    };
+    request.signal.addEventListener('abort', teardown, { once: true });
+    try {
+      return await transport.handleRequest(request, options);
+    } finally {
+      teardown();
+    }
+  };
+  const bothEras = {
+    fetch: async (request: globalThis.Request, options?: McpHandlerRequestOptions) =>
+      (await isLegacyRequest(request, options?.parsedBody, { maxRequestBodySize: limits.maxBodyBytes }))
+        ? serveLegacy(request, options)
+        : mcpHandler.fetch(request, options),
+  };
+  const serveMcp = toNodeHandler(bothEras, {
     maxRequestBodySize: limits.maxBodyBytes,
     onerror: (error) => logger.error('MCP request failed', { error: error.message }),
   });
