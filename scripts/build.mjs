@@ -43,8 +43,10 @@ const lazyAjvPlugin = {
       { filter: /[\\/]@modelcontextprotocol[\\/]server[\\/]dist[\\/]shimsNode\.mjs$/ },
       async (args) => {
         const source = await readFile(args.path, 'utf8');
-        const match = /^import \{ n as AjvJsonSchemaValidator \} from "(\.\/ajvProvider-[\w-]+\.mjs)";$/m.exec(source);
-        if (!match) throw new Error(`lazy-ajv: ${args.path} no longer imports AjvJsonSchemaValidator as expected`);
+        const match =
+          /^import \{ n as AjvJsonSchemaValidator \} from "(\.\/ajvProvider-[\w-]+\.mjs)";$/m.exec(source);
+        if (!match)
+          throw new Error(`lazy-ajv: ${args.path} no longer imports AjvJsonSchemaValidator as expected`);
         const lazy = [
           'class AjvJsonSchemaValidator {',
           '  #args; #real;',
@@ -55,6 +57,26 @@ const lazyAjvPlugin = {
         return { contents: source.replace(match[0], lazy), loader: 'js', resolveDir: dirname(args.path) };
       },
     );
+  },
+};
+
+// zod's namespace objects (`z`, `core`) re-export all of its 40-odd message
+// locales, so a bundle that uses `z` as a value keeps every one of them:
+// some 300 KB that the server would parse at every start and never use (it
+// speaks English, zod's default). In the server bundle the namespace
+// offers English only.
+const englishOnlyZodPlugin = {
+  name: 'zod-english-only',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+      if (!/[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)) return undefined;
+      return { path: join(args.resolveDir, '../locales/index.js'), namespace: 'zod-locales' };
+    });
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(join(dirname(args.path), 'en.js'))};`,
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
   },
 };
 
@@ -113,7 +135,11 @@ const targets = [
     entryName: 'eka-mcp-server',
     format: 'esm',
     split: true,
-    plugins: async () => [lazyAjvPlugin, builtManifestPlugin(await computeToolManifest())],
+    plugins: async () => [
+      lazyAjvPlugin,
+      englishOnlyZodPlugin,
+      builtManifestPlugin(await computeToolManifest()),
+    ],
   },
   { name: 'cli', entry: 'app/cli/main.ts', outfile: 'dist/cli/eka-mcp.mjs', format: 'esm' },
   { name: 'main', entry: 'app/main.ts', outfile: 'dist/app/main.cjs', format: 'cjs' },

@@ -15,9 +15,9 @@
  * `input_required` and the client retries the call with the answers).
  */
 import {
+  type CallToolResult,
   CLIENT_CAPABILITIES_META_KEY,
   CLIENT_INFO_META_KEY,
-  type CallToolResult,
   type ClientCapabilities,
   type Implementation,
   inputRequired,
@@ -223,7 +223,10 @@ function toolExtra(server: Server, ctx: ServerContext, rounds: ModernRounds | un
           ask(
             () => inputRequired.elicitUrl({ message, url }),
             () =>
-              ctx.mcpReq.elicitInput({ mode: 'url', message, url, elicitationId }, { signal: ctx.mcpReq.signal }),
+              ctx.mcpReq.elicitInput(
+                { mode: 'url', message, url, elicitationId },
+                { signal: ctx.mcpReq.signal },
+              ),
           )
       : undefined,
   };
@@ -231,7 +234,9 @@ function toolExtra(server: Server, ctx: ServerContext, rounds: ModernRounds | un
 
 /** Whether `ctx` is a request served on the 2026-07-28 era (it carries the per-request envelope). */
 function isModernRequest(ctx: ServerContext): boolean {
-  return (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[PROTOCOL_VERSION_META_KEY] !== undefined;
+  return (
+    (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[PROTOCOL_VERSION_META_KEY] !== undefined
+  );
 }
 
 /** The tools of one server: families define them here, then `install()` serves them on an SDK `Server`. */
@@ -252,7 +257,9 @@ export class ToolRegistry {
 
   /** The defined tools in the order `tools/list` gives them: by name, so the list is the same whatever order families register in. */
   #ordered(): Entry[] {
-    this.#sorted ??= [...this.#entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    this.#sorted ??= [...this.#entries.values()].sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
     return this.#sorted;
   }
 

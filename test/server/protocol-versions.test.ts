@@ -6,8 +6,10 @@
  * (the bundle, open and client-credentials mode) and over HTTP (open mode,
  * and OAuth mode with a direct Eka token).
  */
-import { Client as ClientV2 } from '@modelcontextprotocol/client';
-import { StreamableHTTPClientTransport as HttpTransportV2 } from '@modelcontextprotocol/client';
+import {
+  Client as ClientV2,
+  StreamableHTTPClientTransport as HttpTransportV2,
+} from '@modelcontextprotocol/client';
 import { StdioClientTransport as StdioTransportV2 } from '@modelcontextprotocol/client/stdio';
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport as StdioTransportV1 } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -78,7 +80,8 @@ function stdioEnv(env: Record<string, string>): Record<string, string> {
 
 async function stdioClient(line: Line, env: Record<string, string>): Promise<AnyClient> {
   const params = { command: process.execPath, args: [SERVER_BUNDLE], env: stdioEnv(env), cwd: EMPTY_CWD };
-  if (line === 'v2 client, 2026-07-28') return connectV2(new StdioTransportV2({ ...params, stderr: 'ignore' }));
+  if (line === 'v2 client, 2026-07-28')
+    return connectV2(new StdioTransportV2({ ...params, stderr: 'ignore' }));
   const transport = new StdioTransportV1({ ...params, stderr: 'ignore' });
   return connectV1(transport, expectedVersion(line));
 }
@@ -121,7 +124,10 @@ async function listAndSearch(client: AnyClient, line: Line, tokenless = false): 
   expect(names).toContain('search_patients');
   for (const tool of tools) expect(tool.icons?.[0]?.src).toMatch(/^data:image\/png;base64,/);
 
-  const result = (await client.callTool({ name: 'search_patients', arguments: { prefix: 'a', limit: 5 } })) as {
+  const result = (await client.callTool({
+    name: 'search_patients',
+    arguments: { prefix: 'a', limit: 5 },
+  })) as {
     isError?: boolean;
     structuredContent?: { patients: { patient_id: string; name: string }[]; count: number };
     content: { type: string; text?: string }[];

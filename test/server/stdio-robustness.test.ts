@@ -26,7 +26,11 @@ const initialize = line({
   jsonrpc: '2.0',
   id: 1,
   method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'robustness', version: '1' } },
+  params: {
+    protocolVersion: '2025-06-18',
+    capabilities: {},
+    clientInfo: { name: 'robustness', version: '1' },
+  },
 });
 const toolsList = (id: number) => line({ jsonrpc: '2.0', id, method: 'tools/list' });
 
@@ -89,7 +93,9 @@ async function startServer(): Promise<Running> {
       }
     };
     child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the server exited (${code}) before it was ready: ${stderr}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the server exited (${code}) before it was ready: ${stderr}`)),
+    );
   });
   child.stdin.write(initialize);
   await running.reply(1);
@@ -108,7 +114,7 @@ async function closeStderr(server: Running): Promise<void> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.runIf(linux)('stdio server robustness', () => {
+describe.runIf(linux)('stdio server robustness', { timeout: 20_000 }, () => {
   it('with stderr closed it keeps answering, uses no CPU while idle, and exits within a second of stdin closing', async () => {
     const server = await startServer();
     await closeStderr(server);
