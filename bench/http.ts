@@ -13,11 +13,14 @@
  * The sandbox, the proxy and each server run in processes of their own; the
  * load comes from this one. Every target gets a warm-up, then two rounds per
  * concurrency, interleaved so drift on a shared machine hits all alike.
- * Throughput is the mean of the rounds, p99 the worse of the two.
+ * Throughput is the mean of the rounds, p99 the worse of the two. The CPU
+ * time each serving process spends per call (from /proc, Linux) is printed
+ * too: on a shared machine it moves far less than throughput does.
  *
  *   npm run bench:http [-- --requests 3000 --concurrency 16,64 --warmup 300]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -42,6 +45,8 @@ const MODERN = '2026-07-28';
 interface Target {
   label: string;
   url: string;
+  /** The serving process, for its CPU time. */
+  pid: number;
   headers: Record<string, string>;
   /** The JSON-RPC request with this id. */
   body(id: number): string;
@@ -92,11 +97,25 @@ interface Figures {
   rps: number;
   p50: number;
   p99: number;
+  /** CPU time (user + system) the serving process spent per call, in ms (Linux; NaN elsewhere). */
+  cpu: number;
+}
+
+/** user + system CPU time of a live process in ms, from /proc (Linux only). */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 async function drive(target: Target, count: number, concurrency: number): Promise<Figures> {
   const latencies: number[] = [];
   let next = 0;
+  const cpu0 = cpuMs(target.pid);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -109,19 +128,23 @@ async function drive(target: Target, count: number, concurrency: number): Promis
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpu = (cpuMs(target.pid) - cpu0) / count;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { rps: count / seconds, p50: at(0.5), p99: at(0.99) };
+  return { rps: count / seconds, p50: at(0.5), p99: at(0.99), cpu };
 }
 
 const merge = (a: Figures, b: Figures): Figures => ({
   rps: (a.rps + b.rps) / 2,
   p50: (a.p50 + b.p50) / 2,
   p99: Math.max(a.p99, b.p99),
+  cpu: (a.cpu + b.cpu) / 2,
 });
 
 /** Starts the shipped server bundle over HTTP and waits for its health check. */
-async function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+async function startServer(
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess; pid: number }> {
   const port = await freePort();
   const { child, output } = spawnServer(['--transport', 'http', '--log-level', 'warn'], {
     ...env,
@@ -140,11 +163,11 @@ async function startServer(env: Record<string, string>): Promise<{ url: string; 
     return undefined;
   });
   if (!ready) throw new Error(`server did not start: ${output().stderr}`);
-  return { url: `http://127.0.0.1:${port}/mcp`, child };
+  return { url: `http://127.0.0.1:${port}/mcp`, child, pid: child.pid as number };
 }
 
 /** Starts bench/proxy.mjs in its own process. */
-function startProxy(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+function startProxy(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; pid: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(import.meta.dirname, 'proxy.mjs')], {
       env: { PATH: process.env.PATH ?? '', ...env },
@@ -155,7 +178,7 @@ function startProxy(env: Record<string, string>): Promise<{ url: string; child: 
       out += chunk.toString('utf8');
       if (out.includes('\n')) {
         const { port } = JSON.parse(out) as { port: number };
-        resolve({ url: `http://127.0.0.1:${port}/mcp`, child });
+        resolve({ url: `http://127.0.0.1:${port}/mcp`, child, pid: child.pid as number });
       }
     });
     child.on('exit', (code) => reject(new Error(`the proxy exited (${code}) before it was ready`)));
@@ -163,7 +186,7 @@ function startProxy(env: Record<string, string>): Promise<{ url: string; child: 
 }
 
 const fmt = (f: Figures) =>
-  `${f.rps.toFixed(0).padStart(6)} req/s   p50 ${f.p50.toFixed(1).padStart(6)} ms   p99 ${f.p99.toFixed(1).padStart(6)} ms`;
+  `${f.rps.toFixed(0).padStart(6)} req/s   p50 ${f.p50.toFixed(1).padStart(6)} ms   p99 ${f.p99.toFixed(1).padStart(6)} ms   cpu ${f.cpu.toFixed(2)} ms/call`;
 const load = () =>
   loadavg()
     .map((v) => v.toFixed(2))
@@ -199,22 +222,48 @@ try {
   const token = await login();
 
   const targets = {
-    proxy: { label: 'minimal Node proxy', url: proxy.url, headers: JSON_POST, body: legacyBody },
-    modern: { label: `ours, open, ${MODERN}`, url: open.url, headers: MODERN_HEADERS, body: modernBody },
+    proxy: {
+      label: 'minimal Node proxy',
+      url: proxy.url,
+      pid: proxy.pid,
+      headers: JSON_POST,
+      body: legacyBody,
+    },
+    modern: {
+      label: `ours, open, ${MODERN}`,
+      url: open.url,
+      pid: open.pid,
+      headers: MODERN_HEADERS,
+      body: modernBody,
+    },
     legacy: {
       label: 'ours, open, 2025-06-18',
       url: open.url,
+      pid: open.pid,
       headers: { ...JSON_POST, 'mcp-protocol-version': '2025-06-18' },
       body: legacyBody,
     },
     oauth: {
       label: `ours, OAuth cached, ${MODERN}`,
       url: oauth.url,
+      pid: oauth.pid,
       headers: { ...MODERN_HEADERS, authorization: `Bearer ${token}` },
       body: modernBody,
     },
   } satisfies Record<string, Target>;
   const all = Object.values(targets);
+
+  // Token checks at Eka while OAuth calls are measured (the sandbox's request log, cleared before each round).
+  let checks = 0;
+  const log = `${sandbox.apiBaseUrl}/__sandbox/requests`;
+  const measure = async (target: Target, count: number, concurrency: number): Promise<Figures> => {
+    if (target !== targets.oauth) return drive(target, count, concurrency);
+    await fetch(log, { method: 'DELETE' });
+    const figures = await drive(target, count, concurrency);
+    const logged = (await (await fetch(log)).json()) as { requests: { path: string }[] };
+    checks += logged.requests.filter((e) => e.path === '/connect-auth/v1/account/validate').length;
+    return figures;
+  };
 
   console.log(`Load average at start (1, 5, 15 min): ${load()}   cores: ${availableParallelism()}`);
   console.log(
@@ -226,11 +275,11 @@ try {
     const half = Math.floor(REQUESTS / 2);
     const first = new Map<Target, Figures>();
     const result = new Map<Target, Figures>();
-    for (const target of all) first.set(target, await drive(target, half, concurrency));
+    for (const target of all) first.set(target, await measure(target, half, concurrency));
     for (const target of [...all].reverse()) {
       result.set(
         target,
-        merge(first.get(target) as Figures, await drive(target, REQUESTS - half, concurrency)),
+        merge(first.get(target) as Figures, await measure(target, REQUESTS - half, concurrency)),
       );
     }
     const baseline = result.get(targets.proxy) as Figures;
@@ -240,7 +289,7 @@ try {
       const ratios =
         target === targets.proxy
           ? ''
-          : `   vs proxy: throughput ${(f.rps / baseline.rps).toFixed(2)} (aim >= 0.85), p99 ${(f.p99 / baseline.p99).toFixed(2)} (aim <= 1.5)`;
+          : `   vs proxy: throughput ${(f.rps / baseline.rps).toFixed(2)} (aim >= 0.85), p99 ${(f.p99 / baseline.p99).toFixed(2)} (aim <= 1.5), cpu ${(f.cpu / baseline.cpu).toFixed(2)}`;
       console.log(`  ${target.label.padEnd(30)} ${fmt(f)}${ratios}`);
     }
     const openF = result.get(targets.modern) as Figures;
@@ -249,11 +298,7 @@ try {
       `  OAuth cached / open (${MODERN}): throughput ${(oauthF.rps / openF.rps).toFixed(2)} (aim >= 0.95), p99 ${(oauthF.p99 / openF.p99).toFixed(2)}`,
     );
   }
-  const logged = (await (await fetch(`${sandbox.apiBaseUrl}/__sandbox/requests`)).json()) as {
-    requests: { path: string }[];
-  };
-  const validations = logged.requests.filter((e) => e.path === '/connect-auth/v1/account/validate').length;
-  console.log(`Eka token checks during the whole OAuth run (warm-up included): ${validations}`);
+  console.log(`Eka token checks during the measured OAuth calls: ${checks}`);
   console.log(`Load average at end (1, 5, 15 min): ${load()}`);
 } finally {
   for (const child of children) child.kill('SIGTERM');

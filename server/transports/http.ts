@@ -9,7 +9,7 @@
  * tokens) in front of `/mcp`.
  */
 import type { AddressInfo } from 'node:net';
-import { toNodeHandler } from '@modelcontextprotocol/node';
+import { type NodeServerResponseLike, toNodeHandler } from '@modelcontextprotocol/node';
 import { mcpAuthRouter } from '@modelcontextprotocol/sdk/server/auth/router.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import {
@@ -118,6 +118,44 @@ function parseTrustProxy(raw: string | undefined): boolean | number | string {
 function jsonRpcError(res: Response, status: number, message: string, code = -32000): void {
   if (res.headersSent) return;
   res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
+/**
+ * The response the SDK's Node adapter writes to, gathering a JSON answer into
+ * one write with a Content-Length: written as it comes, the answer goes out
+ * chunked, and its closing chunk costs a second socket write per request.
+ * SSE streams (progress during a call) pass straight through.
+ */
+function oneWriteResponse(res: Response): NodeServerResponseLike {
+  let held: { status: number; headers: Record<string, string>; chunks: Buffer[] } | undefined;
+  const bytes = (chunk: string | Uint8Array) =>
+    typeof chunk === 'string'
+      ? Buffer.from(chunk)
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return {
+    writeHead(status, headers = {}) {
+      if ((headers['content-type'] ?? '').startsWith('text/event-stream'))
+        return res.writeHead(status, headers);
+      held = { status, headers, chunks: [] };
+      return res;
+    },
+    write(chunk) {
+      if (!held) return res.write(chunk);
+      held.chunks.push(bytes(chunk));
+      return true;
+    },
+    end(chunk) {
+      if (!held) return chunk === undefined ? res.end() : res.end(chunk);
+      if (chunk !== undefined) held.chunks.push(bytes(chunk));
+      const body = held.chunks.length === 1 ? (held.chunks[0] as Buffer) : Buffer.concat(held.chunks);
+      res.writeHead(held.status, { ...held.headers, 'content-length': String(body.length) });
+      return res.end(body);
+    },
+    on: (event, listener) => res.on(event, listener),
+    get destroyed() {
+      return res.destroyed;
+    },
+  };
 }
 
 /** Everything the OAuth mode wires together. */
@@ -378,7 +416,7 @@ export async function startHttpServer(
     }, limits.requestTimeoutMs);
     res.on('close', () => clearTimeout(deadline));
     try {
-      await runWithTokenSource(tokenSourceFor(req), () => serveMcp(req, res, req.body));
+      await runWithTokenSource(tokenSourceFor(req), () => serveMcp(req, oneWriteResponse(res), req.body));
     } catch (error) {
       if (res.headersSent) return;
       logger.error('MCP request failed', { error: error instanceof Error ? error.message : String(error) });
