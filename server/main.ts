@@ -40,7 +40,7 @@ const stderrSink = {
 /** Whether `error` says a standard stream's reader went away (the pipe or descriptor is gone). */
 function isStreamGone(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | null)?.code;
-  return code === 'EPIPE' || code === 'EBADF' || code === 'ERR_STREAM_DESTROYED' || code === 'ECONNRESET';
+  return code === 'EPIPE' || code === 'EBADF' || code === 'ERR_STREAM_DESTROYED';
 }
 
 /**
@@ -100,11 +100,9 @@ let logger: Logger | undefined;
 
 function installCrashHandlers(): void {
   process.on('uncaughtException', (error) => {
-    // A standard stream that failed is not reported (least of all to itself): stderr goes quiet.
-    if (isStreamGone(error)) {
-      stderrGone ||= (error as NodeJS.ErrnoException).syscall !== 'read';
-      return;
-    }
+    // A pipe whose reader went away is not reported: it may be stderr itself (stdout and stderr
+    // have their own error handlers, so this is a last line of defence against a loop of errors).
+    if (isStreamGone(error)) return;
     if (logger) logger.error('Unexpected error; the server keeps running', { error });
     else writeStderr(`eka-mcp-server: unexpected error: ${redactText(String(error))}\n`);
   });
