@@ -6,14 +6,14 @@
  * must list the same thing.
  */
 
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../server/create-server';
-import { ICON_PNG_BASE64, ICONS } from '../../server/icon';
 import { createOpenTokenSource } from '../../server/eka/token-sources/open';
+import { ICON_PNG_BASE64, ICONS } from '../../server/icon';
 import { createLogger } from '../../server/logging';
 import { BUILT_TOOL_MANIFEST } from '../../server/tools/built-manifest';
 import { toolManifest } from '../../server/tools/tool-manifest';
