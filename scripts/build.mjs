@@ -30,12 +30,13 @@ const nodeExternals = ['keytar', 'electron', 'fsevents'];
 const nodeAliases = { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' };
 
 // The MCP SDK's Node shim imports its Ajv provider (Ajv, Ajv 2019 and 2020
-// and ajv-formats, evaluated at load) for one rarely used feature: checking
-// elicitation replies against a JSON Schema. Loading it costs milliseconds on
-// every server start, so the server bundle loads it on first use instead: the
-// shim's import becomes a require() inside a small class, which esbuild
-// bundles as a lazily evaluated module. The build fails if the SDK file no
-// longer reads as expected.
+// and ajv-formats, some 130 KB minified, evaluated at load) for one rarely
+// used feature: checking elicitation replies against a JSON Schema. Parsing
+// and loading it would cost every server start, so the server bundle leaves
+// it out: the shim's import becomes a require() of dist/server/ajv-validator.cjs
+// (built from the SDK's own Ajv validator next to the bundle) on first use.
+// The build fails if the SDK file no longer reads as expected.
+const AJV_VALIDATOR_FILE = 'ajv-validator.cjs';
 const lazyAjvPlugin = {
   name: 'lazy-ajv',
   setup(pluginBuild) {
@@ -43,15 +44,20 @@ const lazyAjvPlugin = {
       { filter: /[\\/]@modelcontextprotocol[\\/]server[\\/]dist[\\/]shimsNode\.mjs$/ },
       async (args) => {
         const source = await readFile(args.path, 'utf8');
-        const match =
-          /^import \{ n as AjvJsonSchemaValidator \} from "(\.\/ajvProvider-[\w-]+\.mjs)";$/m.exec(source);
+        const match = /^import \{ n as AjvJsonSchemaValidator \} from "\.\/ajvProvider-[\w-]+\.mjs";$/m.exec(
+          source,
+        );
         if (!match)
           throw new Error(`lazy-ajv: ${args.path} no longer imports AjvJsonSchemaValidator as expected`);
         const lazy = [
           'class AjvJsonSchemaValidator {',
           '  #args; #real;',
           '  constructor(...args) { this.#args = args; }',
-          `  getValidator(schema) { this.#real ??= new (require(${JSON.stringify(match[1])}).n)(...this.#args); return this.#real.getValidator(schema); }`,
+          '  getValidator(schema) {',
+          "    const dir = /chunks$/.test(__ekaDirname) ? __ekaDirname + '/..' : __ekaDirname;",
+          `    this.#real ??= new (require(dir + '/${AJV_VALIDATOR_FILE}').AjvJsonSchemaValidator)(...this.#args);`,
+          '    return this.#real.getValidator(schema);',
+          '  }',
           '}',
         ].join('\n');
         return { contents: source.replace(match[0], lazy), loader: 'js', resolveDir: dirname(args.path) };
@@ -59,6 +65,21 @@ const lazyAjvPlugin = {
     );
   },
 };
+
+/** Builds the SDK's Ajv validator beside the server bundle, for lazyAjvPlugin. */
+async function buildAjvValidator() {
+  await build({
+    entryPoints: [join(root, 'node_modules/@modelcontextprotocol/server/dist/validators/ajv.mjs')],
+    outfile: join(root, 'dist/server', AJV_VALIDATOR_FILE),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
 
 // zod's namespace objects (`z`, `core`) re-export all of its 40-odd message
 // locales, so a bundle that uses `z` as a value keeps every one of them:
@@ -140,6 +161,7 @@ const targets = [
       englishOnlyZodPlugin,
       builtManifestPlugin(await computeToolManifest()),
     ],
+    after: buildAjvValidator,
   },
   { name: 'cli', entry: 'app/cli/main.ts', outfile: 'dist/cli/eka-mcp.mjs', format: 'esm' },
   { name: 'main', entry: 'app/main.ts', outfile: 'dist/app/main.cjs', format: 'cjs' },
@@ -180,6 +202,7 @@ async function buildNode(target) {
       ...(target.format === 'esm' ? esmDefine : {}),
     },
   });
+  await target.after?.();
   return true;
 }
 
