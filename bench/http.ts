@@ -1,40 +1,158 @@
 /**
- * HTTP-mode benchmark: concurrent tool calls over Streamable HTTP with a
- * cached direct Eka token (EkaCare OAuth mode) against the same tool served
- * in open mode, measured in the same run against the sandbox. Prints
- * requests/s, p50 and p99 latency, and the ratio.
+ * HTTP-mode benchmark (not a test): concurrent `search_patients` tool calls
+ * over Streamable HTTP, each figure a ratio measured in the same run.
  *
- *   npm run bench:http [-- --requests 2000 --concurrency 16]
+ * - Baseline: a minimal Node HTTP proxy (bench/proxy.mjs) making the same
+ *   upstream call (JSON-RPC in, one fetch to the sandbox, JSON-RPC out).
+ * - Ours, open mode: the shipped bundle with client credentials, called by a
+ *   2026-07-28 client (per-request envelope) and by a 2025-06-18 client
+ *   (stateless requests without the envelope).
+ * - Ours, OAuth mode with a cached verdict: the same 2026-07-28 calls with a
+ *   direct Eka token, checked once at Eka and then answered from the cache.
+ *
+ * The sandbox, the proxy and each server run in processes of their own; the
+ * load comes from this one. Every target gets a warm-up, then two rounds per
+ * concurrency, interleaved so drift on a shared machine hits all alike.
+ * Throughput is the mean of the rounds, p99 the worse of the two. The CPU
+ * time each serving process spends per call (from /proc, Linux) is printed
+ * too: on a shared machine it moves far less than throughput does.
+ *
+ *   npm run bench:http [-- --requests 3000 --concurrency 16,64 --warmup 300]
  */
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startSandbox } from '../test/sandbox';
-import { integratorToken } from '../test/support/integrator-token';
 import { poll } from '../test/support/poll';
 import { freePort } from '../test/support/ports';
 import { spawnServer } from '../test/support/server-bundle';
+import { startSandboxProcess } from './sandbox-process';
 
 const { values } = parseArgs({
   options: {
-    requests: { type: 'string', default: '2000' },
-    concurrency: { type: 'string', default: '16' },
-    warmup: { type: 'string', default: '200' },
+    requests: { type: 'string', default: '3000' },
+    concurrency: { type: 'string', default: '16,64' },
+    warmup: { type: 'string', default: '300' },
   },
 });
 const REQUESTS = Number(values.requests);
-const CONCURRENCY = Number(values.concurrency);
+const CONCURRENCIES = values.concurrency.split(',').map(Number);
 const WARMUP = Number(values.warmup);
 const CALL = { name: 'search_patients', arguments: { prefix: 'a', limit: 3 } };
+const MODERN = '2026-07-28';
 
-interface RunningServer {
+interface Target {
+  label: string;
   url: string;
-  child: ChildProcess;
+  /** The serving process, for its CPU time. */
+  pid: number;
+  headers: Record<string, string>;
+  /** The JSON-RPC request with this id. */
+  body(id: number): string;
 }
 
+const modernBody = (id: number) =>
+  JSON.stringify({
+    jsonrpc: '2.0',
+    id,
+    method: 'tools/call',
+    params: {
+      ...CALL,
+      _meta: {
+        'io.modelcontextprotocol/protocolVersion': MODERN,
+        'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1' },
+        'io.modelcontextprotocol/clientCapabilities': {},
+      },
+    },
+  });
+const legacyBody = (id: number) => JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: CALL });
+const JSON_POST = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+const MODERN_HEADERS = {
+  ...JSON_POST,
+  'mcp-protocol-version': MODERN,
+  'mcp-method': 'tools/call',
+  'mcp-name': CALL.name,
+};
+
+async function call(target: Target, id: number): Promise<void> {
+  const response = await fetch(target.url, {
+    method: 'POST',
+    headers: target.headers,
+    body: target.body(id),
+  });
+  const text = await response.text();
+  const body = JSON.parse(text) as { result?: { isError?: boolean; structuredContent?: { count?: number } } };
+  if (
+    response.status !== 200 ||
+    !body.result ||
+    body.result.isError ||
+    !body.result.structuredContent?.count
+  ) {
+    throw new Error(`${target.label}: tool call failed: ${response.status} ${text.slice(0, 300)}`);
+  }
+}
+
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  /** CPU time (user + system) the serving process spent per call, in ms (Linux; NaN elsewhere). */
+  cpu: number;
+}
+
+/** user + system CPU time of a live process in ms, from /proc (Linux only). */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function drive(target: Target, count: number, concurrency: number): Promise<Figures> {
+  const latencies: number[] = [];
+  let next = 0;
+  const cpu0 = cpuMs(target.pid);
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const id = next++;
+        const t0 = performance.now();
+        await call(target, id);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = (cpuMs(target.pid) - cpu0) / count;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { rps: count / seconds, p50: at(0.5), p99: at(0.99), cpu };
+}
+
+const merge = (a: Figures, b: Figures): Figures => ({
+  rps: (a.rps + b.rps) / 2,
+  p50: (a.p50 + b.p50) / 2,
+  p99: Math.max(a.p99, b.p99),
+  cpu: (a.cpu + b.cpu) / 2,
+});
+
 /** Starts the shipped server bundle over HTTP and waits for its health check. */
-async function startServer(env: Record<string, string>): Promise<RunningServer> {
-  const { child, output } = spawnServer(['--transport', 'http', '--log-level', 'warn'], env);
-  const port = env.EKA_MCP_SERVER_PORT;
+async function startServer(
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess; pid: number }> {
+  const port = await freePort();
+  const { child, output } = spawnServer(['--transport', 'http', '--log-level', 'warn'], {
+    ...env,
+    EKA_MCP_SERVER_PORT: String(port),
+    ...(env.FASTMCP_SERVER_AUTH_EKACARE_CLIENT_ID
+      ? { FASTMCP_SERVER_AUTH_EKACARE_BASE_URL: `http://127.0.0.1:${port}` }
+      : {}),
+  });
   const ready = await poll(async () => {
     const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
       (r) => r.ok,
@@ -45,111 +163,143 @@ async function startServer(env: Record<string, string>): Promise<RunningServer> 
     return undefined;
   });
   if (!ready) throw new Error(`server did not start: ${output().stderr}`);
-  return { url: `http://127.0.0.1:${port}/mcp`, child };
+  return { url: `http://127.0.0.1:${port}/mcp`, child, pid: child.pid as number };
 }
 
-async function callTool(url: string, token: string | undefined, id: number): Promise<void> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2025-06-18',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: CALL }),
-  });
-  const body = (await response.json()) as { result?: { isError?: boolean }; error?: unknown };
-  if (response.status !== 200 || !body.result || body.result.isError) {
-    throw new Error(`tool call failed: ${response.status} ${JSON.stringify(body).slice(0, 200)}`);
-  }
-}
-
-interface Figures {
-  rps: number;
-  p50: number;
-  p99: number;
-}
-
-async function drive(url: string, token: string | undefined, count: number): Promise<Figures> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < count) {
-        const id = next++;
-        const t0 = performance.now();
-        await callTool(url, token, id);
-        latencies.push(performance.now() - t0);
+/** Starts bench/proxy.mjs in its own process. */
+function startProxy(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; pid: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'proxy.mjs')], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      if (out.includes('\n')) {
+        const { port } = JSON.parse(out) as { port: number };
+        resolve({ url: `http://127.0.0.1:${port}/mcp`, child, pid: child.pid as number });
       }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { rps: count / seconds, p50: at(0.5), p99: at(0.99) };
+    });
+    child.on('exit', (code) => reject(new Error(`the proxy exited (${code}) before it was ready`)));
+  });
 }
 
 const fmt = (f: Figures) =>
-  `${f.rps.toFixed(0).padStart(6)} req/s   p50 ${f.p50.toFixed(1).padStart(6)} ms   p99 ${f.p99.toFixed(1).padStart(6)} ms`;
+  `${f.rps.toFixed(0).padStart(6)} req/s   p50 ${f.p50.toFixed(1).padStart(6)} ms   p99 ${f.p99.toFixed(1).padStart(6)} ms   cpu ${f.cpu.toFixed(2)} ms/call`;
+const load = () =>
+  loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
 
-const sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
-const servers: RunningServer[] = [];
+const { info: sandbox, child: sandboxProcess } = await startSandboxProcess();
+const children: ChildProcess[] = [sandboxProcess];
 try {
-  const openPort = await freePort();
+  const { client_id, client_secret, api_key } = sandbox.clients.integrator;
+  const login = async () => {
+    const response = await fetch(`${sandbox.apiBaseUrl}/connect-auth/v1/account/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id, client_secret, api_key }),
+    });
+    return ((await response.json()) as { access_token: string }).access_token;
+  };
+  const base = { EKA_API_BASE_URL: sandbox.apiBaseUrl };
+  const proxy = await startProxy({ ...base, EKA_TOKEN: await login(), EKA_CLIENT_ID: client_id });
   const open = await startServer({
-    EKA_API_BASE_URL: sandbox.apiBaseUrl,
-    EKA_MCP_SERVER_PORT: String(openPort),
-    EKA_CLIENT_ID: sandbox.clients.integrator.client_id,
-    EKA_CLIENT_SECRET: sandbox.clients.integrator.client_secret,
-    EKA_API_KEY: sandbox.clients.integrator.api_key,
+    ...base,
+    EKA_CLIENT_ID: client_id,
+    EKA_CLIENT_SECRET: client_secret,
+    EKA_API_KEY: api_key,
   });
-  servers.push(open);
-  const authPort = await freePort();
-  const authed = await startServer({
-    EKA_API_BASE_URL: sandbox.apiBaseUrl,
-    EKA_MCP_SERVER_PORT: String(authPort),
-    FASTMCP_SERVER_AUTH_EKACARE_BASE_URL: `http://127.0.0.1:${authPort}`,
+  const oauth = await startServer({
+    ...base,
     FASTMCP_SERVER_AUTH_EKACARE_CLIENT_ID: sandbox.clients.server.client_id,
     FASTMCP_SERVER_AUTH_EKACARE_CLIENT_SECRET: sandbox.clients.server.client_secret,
     FASTMCP_SERVER_AUTH_EKACARE_ISSUER: sandbox.issuer,
   });
-  servers.push(authed);
-  const token = await integratorToken(sandbox);
+  children.push(proxy.child, open.child, oauth.child);
+  const token = await login();
 
-  process.stderr.write(`warming up (${WARMUP} calls each)...\n`);
-  await drive(open.url, undefined, WARMUP);
-  await drive(authed.url, token, WARMUP);
+  const targets = {
+    proxy: {
+      label: 'minimal Node proxy',
+      url: proxy.url,
+      pid: proxy.pid,
+      headers: JSON_POST,
+      body: legacyBody,
+    },
+    modern: {
+      label: `ours, open, ${MODERN}`,
+      url: open.url,
+      pid: open.pid,
+      headers: MODERN_HEADERS,
+      body: modernBody,
+    },
+    legacy: {
+      label: 'ours, open, 2025-06-18',
+      url: open.url,
+      pid: open.pid,
+      headers: { ...JSON_POST, 'mcp-protocol-version': '2025-06-18' },
+      body: legacyBody,
+    },
+    oauth: {
+      label: `ours, OAuth cached, ${MODERN}`,
+      url: oauth.url,
+      pid: oauth.pid,
+      headers: { ...MODERN_HEADERS, authorization: `Bearer ${token}` },
+      body: modernBody,
+    },
+  } satisfies Record<string, Target>;
+  const all = Object.values(targets);
 
-  sandbox.requests.clear();
-  // Interleave two rounds of each so drift on a shared machine hits both alike.
-  const half = Math.floor(REQUESTS / 2);
-  const openA = await drive(open.url, undefined, half);
-  const authA = await drive(authed.url, token, half);
-  const openB = await drive(open.url, undefined, REQUESTS - half);
-  const authB = await drive(authed.url, token, REQUESTS - half);
-  const validations = sandbox.requests
-    .list()
-    .filter((e) => e.path === '/connect-auth/v1/account/validate').length;
+  // Token checks at Eka while OAuth calls are measured (the sandbox's request log, cleared before each round).
+  let checks = 0;
+  const log = `${sandbox.apiBaseUrl}/__sandbox/requests`;
+  const measure = async (target: Target, count: number, concurrency: number): Promise<Figures> => {
+    if (target !== targets.oauth) return drive(target, count, concurrency);
+    await fetch(log, { method: 'DELETE' });
+    const figures = await drive(target, count, concurrency);
+    const logged = (await (await fetch(log)).json()) as { requests: { path: string }[] };
+    checks += logged.requests.filter((e) => e.path === '/connect-auth/v1/account/validate').length;
+    return figures;
+  };
 
-  const merge = (a: Figures, b: Figures): Figures => ({
-    rps: (a.rps + b.rps) / 2,
-    p50: (a.p50 + b.p50) / 2,
-    p99: Math.max(a.p99, b.p99),
-  });
-  const openF = merge(openA, openB);
-  const authF = merge(authA, authB);
+  console.log(`Load average at start (1, 5, 15 min): ${load()}   cores: ${availableParallelism()}`);
   console.log(
-    `Eka MCP HTTP benchmark: ${REQUESTS} tools/call (${CALL.name}) per mode, concurrency ${CONCURRENCY}`,
+    `Eka MCP HTTP benchmark: ${REQUESTS} tools/call (${CALL.name}) per target and concurrency, sandbox, proxy and servers in their own processes`,
   );
-  console.log(`open mode                 ${fmt(openF)}`);
-  console.log(`OAuth mode, cached token  ${fmt(authF)}`);
-  console.log(
-    `ratio (auth / open)       throughput ${(authF.rps / openF.rps).toFixed(2)}x   p50 ${(authF.p50 / openF.p50).toFixed(2)}x   p99 ${(authF.p99 / openF.p99).toFixed(2)}x`,
-  );
-  console.log(`Eka token checks during the measured OAuth calls: ${validations}`);
+  for (const target of all) await drive(target, WARMUP, 16);
+
+  for (const concurrency of CONCURRENCIES) {
+    const half = Math.floor(REQUESTS / 2);
+    const first = new Map<Target, Figures>();
+    const result = new Map<Target, Figures>();
+    for (const target of all) first.set(target, await measure(target, half, concurrency));
+    for (const target of [...all].reverse()) {
+      result.set(
+        target,
+        merge(first.get(target) as Figures, await measure(target, REQUESTS - half, concurrency)),
+      );
+    }
+    const baseline = result.get(targets.proxy) as Figures;
+    console.log(`concurrency ${concurrency}`);
+    for (const target of all) {
+      const f = result.get(target) as Figures;
+      const ratios =
+        target === targets.proxy
+          ? ''
+          : `   vs proxy: throughput ${(f.rps / baseline.rps).toFixed(2)} (aim >= 0.85), p99 ${(f.p99 / baseline.p99).toFixed(2)} (aim <= 1.5), cpu ${(f.cpu / baseline.cpu).toFixed(2)}`;
+      console.log(`  ${target.label.padEnd(30)} ${fmt(f)}${ratios}`);
+    }
+    const openF = result.get(targets.modern) as Figures;
+    const oauthF = result.get(targets.oauth) as Figures;
+    console.log(
+      `  OAuth cached / open (${MODERN}): throughput ${(oauthF.rps / openF.rps).toFixed(2)} (aim >= 0.95), p99 ${(oauthF.p99 / openF.p99).toFixed(2)}`,
+    );
+  }
+  console.log(`Eka token checks during the measured OAuth calls: ${checks}`);
+  console.log(`Load average at end (1, 5, 15 min): ${load()}`);
 } finally {
-  for (const server of servers) server.child.kill('SIGTERM');
-  await sandbox.stop();
+  for (const child of children) child.kill('SIGTERM');
 }

@@ -29,33 +29,75 @@ const nodeExternals = ['keytar', 'electron', 'fsevents'];
 // cannot follow; its ES module build bundles cleanly.
 const nodeAliases = { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' };
 
-// The MCP SDK's server module imports Ajv (and ajv-formats) at load time for
-// one rarely used feature (checking elicitation replies). Loading them costs
-// milliseconds on every server start, so the server bundle loads them on first
-// use instead: the two imports become require() calls, which esbuild bundles
-// as lazily evaluated modules. The build fails if the SDK file no longer reads
-// as expected.
+// The MCP SDK's Node shim imports its Ajv provider (Ajv, Ajv 2019 and 2020
+// and ajv-formats, some 130 KB minified, evaluated at load) for one rarely
+// used feature: checking elicitation replies against a JSON Schema. Parsing
+// and loading it would cost every server start, so the server bundle leaves
+// it out: the shim's import becomes a require() of dist/server/ajv-validator.cjs
+// (built from the SDK's own Ajv validator next to the bundle) on first use.
+// The build fails if the SDK file no longer reads as expected.
+const AJV_VALIDATOR_FILE = 'ajv-validator.cjs';
 const lazyAjvPlugin = {
   name: 'lazy-ajv',
   setup(pluginBuild) {
     pluginBuild.onLoad(
-      { filter: /[\\/]@modelcontextprotocol[\\/]sdk[\\/]dist[\\/]esm[\\/]validation[\\/]ajv-provider\.js$/ },
+      { filter: /[\\/]@modelcontextprotocol[\\/]server[\\/]dist[\\/]shimsNode\.mjs$/ },
       async (args) => {
         const source = await readFile(args.path, 'utf8');
-        const imports = {
-          "import Ajv from 'ajv';":
-            "function Ajv(options) { const m = require('ajv'); return new (m.default ?? m)(options); }",
-          "import _addFormats from 'ajv-formats';":
-            "function _addFormats(ajv, options) { const m = require('ajv-formats'); return (m.default ?? m)(ajv, options); }",
-        };
-        let contents = source;
-        for (const [from, to] of Object.entries(imports)) {
-          if (!contents.includes(from)) throw new Error(`lazy-ajv: ${args.path} no longer contains ${from}`);
-          contents = contents.replace(from, to);
-        }
-        return { contents, loader: 'js' };
+        const match = /^import \{ n as AjvJsonSchemaValidator \} from "\.\/ajvProvider-[\w-]+\.mjs";$/m.exec(
+          source,
+        );
+        if (!match)
+          throw new Error(`lazy-ajv: ${args.path} no longer imports AjvJsonSchemaValidator as expected`);
+        const lazy = [
+          'class AjvJsonSchemaValidator {',
+          '  #args; #real;',
+          '  constructor(...args) { this.#args = args; }',
+          '  getValidator(schema) {',
+          "    const dir = /chunks$/.test(__ekaDirname) ? __ekaDirname + '/..' : __ekaDirname;",
+          `    this.#real ??= new (require(dir + '/${AJV_VALIDATOR_FILE}').AjvJsonSchemaValidator)(...this.#args);`,
+          '    return this.#real.getValidator(schema);',
+          '  }',
+          '}',
+        ].join('\n');
+        return { contents: source.replace(match[0], lazy), loader: 'js', resolveDir: dirname(args.path) };
       },
     );
+  },
+};
+
+/** Builds the SDK's Ajv validator beside the server bundle, for lazyAjvPlugin. */
+async function buildAjvValidator() {
+  await build({
+    entryPoints: [join(root, 'node_modules/@modelcontextprotocol/server/dist/validators/ajv.mjs')],
+    outfile: join(root, 'dist/server', AJV_VALIDATOR_FILE),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
+
+// zod's namespace objects (`z`, `core`) re-export all of its 40-odd message
+// locales, so a bundle that uses `z` as a value keeps every one of them:
+// some 300 KB that the server would parse at every start and never use (it
+// speaks English, zod's default). In the server bundle the namespace
+// offers English only.
+const englishOnlyZodPlugin = {
+  name: 'zod-english-only',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+      if (!/[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)) return undefined;
+      return { path: join(args.resolveDir, '../locales/index.js'), namespace: 'zod-locales' };
+    });
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(join(dirname(args.path), 'en.js'))};`,
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
   },
 };
 
@@ -114,7 +156,12 @@ const targets = [
     entryName: 'eka-mcp-server',
     format: 'esm',
     split: true,
-    plugins: async () => [lazyAjvPlugin, builtManifestPlugin(await computeToolManifest())],
+    plugins: async () => [
+      lazyAjvPlugin,
+      englishOnlyZodPlugin,
+      builtManifestPlugin(await computeToolManifest()),
+    ],
+    after: buildAjvValidator,
   },
   { name: 'cli', entry: 'app/cli/main.ts', outfile: 'dist/cli/eka-mcp.mjs', format: 'esm' },
   { name: 'main', entry: 'app/main.ts', outfile: 'dist/app/main.cjs', format: 'cjs' },
@@ -155,6 +202,7 @@ async function buildNode(target) {
       ...(target.format === 'esm' ? esmDefine : {}),
     },
   });
+  await target.after?.();
   return true;
 }
 

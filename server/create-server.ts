@@ -1,16 +1,19 @@
 /**
- * Builds an Eka MCP server: the API client for one token source and every
- * tool family registered on a fresh `McpServer`. Cheap enough to call once
- * per HTTP request (nothing here touches the network or the disk).
+ * Builds the Eka MCP server on the official SDK's v2 line: the API client for
+ * one token source and every tool family, defined once per process. The
+ * SDK's serving entries (`serveStdio`, `createMcpHandler`) ask a factory for
+ * the protocol object of each connection or HTTP exchange, because v2 keeps
+ * the protocol era and the client's identity on it; what the factory makes is
+ * that bare object with two handlers that close over the shared tools, their
+ * compiled schemas, the `tools/list` answer and the API client.
  */
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import { Server } from '@modelcontextprotocol/server';
 import pkg from '../package.json' with { type: 'json' };
 import { processToolGuard, type ToolGuard } from './activity/tool-guard';
 import type { ServerConfig } from './config/server-config';
 import { EkaClient } from './eka/client';
 import type { TokenSource } from './eka/token-source';
+import { ICONS } from './icon';
 import type { Logger } from './logging';
 import { registerAbhaTools } from './tools/abha';
 import { registerAppointmentTools } from './tools/appointments';
@@ -31,8 +34,13 @@ export interface CreateServerOptions {
   guard?: ToolGuard | null;
 }
 
-/** Name and version the server reports in `initialize`. */
-export const SERVER_INFO = { name: 'eka-mcp', title: 'Eka.care', version: pkg.version } as const;
+/** Name, version and icon the server reports in `initialize` and `server/discover`. */
+export const SERVER_INFO = {
+  name: 'eka-mcp',
+  title: 'Eka.care',
+  version: pkg.version,
+  icons: ICONS,
+};
 
 const INSTRUCTIONS = `Tools for a clinician's Eka.care practice (India) and Indian clinical references.
 - Find patients with search_patients (or get_patient_by_mobile) and use the returned patient_id.
@@ -41,21 +49,6 @@ const INSTRUCTIONS = `Tools for a clinician's Eka.care practice (India) and Indi
 - Mobile numbers are written +91XXXXXXXXXX.
 - Confirm with the clinician before archive_patient or cancel_appointment.
 - Paginated tools return next_page: call again with page_no = next_page for more.`;
-
-/**
- * The SDK's Ajv validator (used only to check elicitation replies), created
- * on first use instead of with every server: building Ajv and its formats
- * costs milliseconds at start-up and per HTTP request, and no Eka tool elicits.
- */
-function lazyJsonSchemaValidator(): jsonSchemaValidator {
-  let ajv: AjvJsonSchemaValidator | undefined;
-  return {
-    getValidator(schema) {
-      ajv ??= new AjvJsonSchemaValidator();
-      return ajv.getValidator(schema);
-    },
-  };
-}
 
 /** Defines every Eka tool, family by family, on `tools`. */
 export function defineAllTools(tools: ToolRegistry, deps: ToolDeps): ToolRegistry {
@@ -67,8 +60,11 @@ export function defineAllTools(tools: ToolRegistry, deps: ToolDeps): ToolRegistr
   return tools;
 }
 
-/** Creates an `McpServer` exposing every Eka tool, backed by `tokenSource`. */
-export function createServer(options: CreateServerOptions): McpServer {
+/** Makes the protocol object of one connection or HTTP exchange; everything else is shared. */
+export type EkaServerFactory = () => Server;
+
+/** Defines the tools and the API client once, and returns the factory the SDK's serving entries call. */
+export function createServerFactory(options: CreateServerOptions): EkaServerFactory {
   const { config, tokenSource, logger } = options;
   const client = new EkaClient({
     baseUrl: config.apiBaseUrl,
@@ -80,13 +76,17 @@ export function createServer(options: CreateServerOptions): McpServer {
     retryBaseMs: config.retryBaseMs,
     maxRetryWaitMs: config.maxRetryWaitMs,
   });
-  const server = new McpServer(SERVER_INFO, {
-    capabilities: { tools: {} },
-    instructions: INSTRUCTIONS,
-    jsonSchemaValidator: lazyJsonSchemaValidator(),
-  });
   const deps: ToolDeps = { client, logger, now: options.now ?? Date.now };
   const guard = options.guard === undefined ? processToolGuard(logger, config.transport) : options.guard;
-  defineAllTools(new ToolRegistry(), deps).install(server, logger, guard ?? undefined);
-  return server;
+  const tools = defineAllTools(new ToolRegistry(), deps);
+  return () => {
+    const server = new Server(SERVER_INFO, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
+    tools.install(server, logger, guard ?? undefined);
+    return server;
+  };
+}
+
+/** Creates one SDK `Server` exposing every Eka tool, backed by `tokenSource` (tests, single connections). */
+export function createServer(options: CreateServerOptions): Server {
+  return createServerFactory(options)();
 }

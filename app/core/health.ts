@@ -4,8 +4,7 @@
  * source Claude's copy uses), turned into one of Ready, Signed out, Eka
  * refused the credentials, Eka unreachable or Open mode, with what to do.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Client } from '@modelcontextprotocol/client';
 import { ERROR_CODE_META } from '../../server/activity/meta';
 import type { HealthVerdict, Mode, ServerHealth } from '../ipc/contract';
 import type { HealthProbe } from './supervisor';
@@ -90,9 +89,10 @@ export function createHealthProbe(current: () => Promise<{ mode: Mode; signedIn:
         advice: 'Every reading tool is switched off, so no test request could be made.',
       };
     }
-    const result = (await client.callTool({ name: tool, arguments: {} }, undefined, {
-      timeout: 30_000,
-    })) as CallToolResult;
+    const result = (await client.callTool(
+      { name: tool, arguments: {} },
+      { timeout: 30_000 },
+    )) as CallToolResult;
     if (!result.isError) return WORDS.ready(mode);
     const code = (result._meta as Record<string, unknown> | undefined)?.[ERROR_CODE_META];
     return verdictForCode(typeof code === 'string' ? code : undefined, mode);

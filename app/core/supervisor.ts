@@ -1,11 +1,12 @@
 /**
  * Keeps one copy of the bundled stdio server running, started exactly the way
- * an MCP client's entry starts it, checks its health over MCP (`initialize`
- * and `tools/list`), restarts it with backoff when it crashes and keeps the
+ * an MCP client's entry starts it, checks its health over MCP as Claude
+ * Desktop does today (the SDK v2 client's default: the 2025 `initialize`
+ * handshake, then `tools/list`), restarts it with backoff when it crashes and keeps the
  * last lines of its stderr, redacted, for the Logs screen.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { LogLine, ServerHealth } from '../ipc/contract';
 
 /**

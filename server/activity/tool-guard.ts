@@ -7,7 +7,7 @@
  */
 import { type FSWatcher, watch } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { createFileSettingsStore, type SettingsStore, settingsDir } from '../desktop/settings';
 import type { Logger } from '../logging';
 import {
@@ -18,7 +18,7 @@ import {
   type ToolPermissions,
   toolKind,
 } from '../permissions';
-import type { ToolExtra } from '../tools/tool-registry';
+import { isInputNeeded, type ToolExtra } from '../tools/tool-registry';
 import { type ActivityIds, type ActivityOutcome, createJournal, isJournalId, type Journal } from './journal';
 import { ERROR_CODE_META } from './meta';
 
@@ -183,6 +183,8 @@ export function createToolGuard(options: ToolGuardOptions): ToolGuard {
           );
           confirmed = answer.action === 'accept' && answer.content?.confirm === true;
         } catch (error) {
+          // A 2026-07-28 client answers in a second round: let the registry ask it.
+          if (isInputNeeded(error)) throw error;
           logger.warn('The confirmation request failed', { tool: name, error });
         }
         if (!confirmed) {

@@ -14,7 +14,7 @@ import type { TokenSource } from '../eka/token-source';
 import { EkaAuthError } from '../errors';
 import type { Logger } from '../logging';
 import { currentToolCall } from '../tools/tool-call-context';
-import type { ToolExtra } from '../tools/tool-registry';
+import { isInputNeeded, type ToolExtra } from '../tools/tool-registry';
 import type { SecretStore } from './secret-store';
 import { readSession } from './session';
 import { resolveEndpoints, type Settings } from './settings';
@@ -230,16 +230,23 @@ export function createInteractiveSignIn(options: InteractiveSignInOptions) {
     if (extra.elicitUrl && !current.elicited) {
       current.elicited = true;
       const elicitUrl = extra.elicitUrl;
-      void current.url
-        .then(async (url) => {
-          const answer = await elicitUrl(
-            'Sign in to Eka to let your assistant reach your practice.',
-            url,
-            randomUUID(),
-          );
-          if (answer.action === 'decline') current.cancel();
-        })
-        .catch(() => undefined);
+      const shown = current.url.then(async (url) => {
+        const answer = await elicitUrl(
+          'Sign in to Eka to let your assistant reach your practice.',
+          url,
+          randomUUID(),
+        );
+        if (answer.action === 'decline') current.cancel();
+      });
+      if (extra.elicitUrlEndsCall) {
+        // A 2026-07-28 client gets the link as this round's answer and asks again; the
+        // sign-in goes on meanwhile, and the next round waits for it.
+        try {
+          await shown;
+        } catch (error) {
+          if (isInputNeeded(error)) throw error;
+        }
+      } else shown.catch(() => undefined);
     }
 
     const started = now();

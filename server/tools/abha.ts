@@ -4,7 +4,7 @@
  * pick one of their ABHA addresses when they have several, and return the
  * ABHA card as an image once the login is complete.
  */
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { z } from 'zod/v4';
 import { type AbhaLoginReply, abhaCard, abhaLoginInit, abhaLoginPhr, abhaLoginVerify } from '../eka/api/abha';
 import { EkaApiError } from '../errors';

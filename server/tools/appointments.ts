@@ -327,7 +327,10 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
         if ('refused' in checked) {
           return {
             ...checked.refused,
-            structuredContent: { booked: false, ...checked.refused.structuredContent },
+            structuredContent: {
+              booked: false,
+              ...(checked.refused.structuredContent as Record<string, unknown> | undefined),
+            },
           };
         }
         const endTime = args.end_time ?? checked.slot.end_time;
@@ -425,7 +428,7 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
             structuredContent: {
               rescheduled: false,
               appointment_id: args.appointment_id,
-              ...checked.refused.structuredContent,
+              ...(checked.refused.structuredContent as Record<string, unknown> | undefined),
             },
           };
         }

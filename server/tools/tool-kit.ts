@@ -4,7 +4,7 @@
  * failure into an `isError` result with a code and an actionable message,
  * so a tool never takes the process down.
  */
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { ERROR_CODE_META } from '../activity/meta';
 import { ContractViolation } from '../eka/api/endpoint';
 import type { EkaClient } from '../eka/client';

@@ -2,7 +2,7 @@
  * The `tools/list` answer computed from the tools' zod configs. The server
  * build runs this and bakes the result into the bundle (built-manifest.ts).
  */
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/server';
 import { defineAllTools } from '../create-server';
 import { EkaClient } from '../eka/client';
 import { createOpenTokenSource } from '../eka/token-sources/open';

@@ -4,22 +4,34 @@
  * and a handler. The zod schemas are built only when a tool is first called,
  * once per process. `tools/list` answers from the manifest the build computes
  * from the same configs (built-manifest.ts), or, running from source, from
- * definitions computed once per process, so neither start-up nor a
- * per-request `createServer()` pays for building two dozen schemas.
+ * definitions computed once per process, so neither start-up nor the
+ * per-request protocol object the HTTP transport hands each exchange pays
+ * for building two dozen schemas.
+ *
+ * Served on the SDK v2 low-level `Server`, for both protocol eras: 2025-era
+ * clients (`initialize`, a connection-wide identity and server-to-client
+ * requests) and 2026-07-28 clients (identity and capabilities travel with
+ * every request; the server asks the client for input by answering
+ * `input_required` and the client retries the call with the answers).
  */
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { toJsonSchemaCompat } from '@modelcontextprotocol/sdk/server/zod-json-schema-compat.js';
 import {
-  CallToolRequestSchema,
   type CallToolResult,
-  ErrorCode,
-  ListToolsRequestSchema,
-  McpError,
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  type ClientCapabilities,
+  type Implementation,
+  inputRequired,
+  PROTOCOL_VERSION_META_KEY,
+  ProtocolError,
+  ProtocolErrorCode,
+  type Server,
+  type ServerContext,
   type Tool,
   type ToolAnnotations,
-} from '@modelcontextprotocol/sdk/types.js';
+} from '@modelcontextprotocol/server';
 import { z } from 'zod/v4';
 import type { ToolGuard } from '../activity/tool-guard';
+import { ICONS } from '../icon';
 import type { Logger } from '../logging';
 import { BUILT_TOOL_MANIFEST } from './built-manifest';
 import { runInToolCall } from './tool-call-context';
@@ -49,14 +61,20 @@ export interface ElicitAnswer {
 export interface ToolExtra {
   /** Aborted when the client cancels the call or disconnects. */
   signal: AbortSignal;
-  /** The calling client's name and version from the MCP handshake, when it sent them. */
+  /** The calling client's name and version (from the handshake, or sent with the request), when known. */
   client?: { name: string; version?: string };
   /** Sends a progress notification when the client asked for progress on this call (else does nothing). */
   progress(progress: number, total?: number, message?: string): Promise<void>;
-  /** Asks the clinician through the client (form-mode elicitation); absent when the client cannot. */
+  /**
+   * Asks the clinician through the client (form-mode elicitation); absent when the client cannot.
+   * On a 2026-07-28 client the call ends here with `input_required` and runs again, from the
+   * start, once the client retries with the answer; so ask before doing anything that changes data.
+   */
   elicitForm?: (message: string, schema: ElicitFormSchema) => Promise<ElicitAnswer>;
-  /** Asks the client to show a link (URL-mode elicitation); absent when the client cannot. */
+  /** Asks the client to show a link (URL-mode elicitation); absent when the client cannot. Same rule as `elicitForm`. */
   elicitUrl?: (message: string, url: string, elicitationId: string) => Promise<ElicitAnswer>;
+  /** True on a 2026-07-28 request: an elicitation ends this round (`input_required`) instead of waiting. */
+  elicitUrlEndsCall?: boolean;
 }
 
 type Handler = (args: unknown, extra: ToolExtra) => Promise<CallToolResult>;
@@ -86,21 +104,22 @@ function compile(entry: Entry): Compiled {
   return found;
 }
 
-/** The `tools/list` entry of a tool, computed from its zod config exactly as the SDK's McpServer would. */
+/** JSON Schema of a tool's input or output, as the SDK's McpServer converts zod (draft 2020-12, object root). */
+function jsonSchemaOf(shape: z.ZodRawShape, io: 'input' | 'output'): Tool['inputSchema'] {
+  const schema = z.toJSONSchema(z.object(shape), { target: 'draft-2020-12', io }) as Record<string, unknown>;
+  return { type: 'object', ...schema } as Tool['inputSchema'];
+}
+
+/** The `tools/list` entry of a tool, computed from its zod config. */
 export function toolDefinition(name: string, config: ToolConfig): Tool {
   return {
     name,
     title: config.title,
     description: config.description,
-    inputSchema: toJsonSchemaCompat(z.object(config.inputSchema), {
-      strictUnions: true,
-      pipeStrategy: 'input',
-    }) as Tool['inputSchema'],
-    outputSchema: toJsonSchemaCompat(z.object(config.outputSchema), {
-      strictUnions: true,
-      pipeStrategy: 'output',
-    }) as Tool['outputSchema'],
+    inputSchema: jsonSchemaOf(config.inputSchema, 'input'),
+    outputSchema: jsonSchemaOf(config.outputSchema, 'output') as Tool['outputSchema'],
     annotations: config.annotations,
+    icons: ICONS,
   };
 }
 
@@ -122,49 +141,118 @@ function issuesText(error: z.ZodError): string {
     .join('\n');
 }
 
-type LowServer = McpServer['server'];
-type CallRequest = z.infer<typeof CallToolRequestSchema>;
-type RequestExtra = Parameters<Parameters<LowServer['setRequestHandler']>[1]>[1];
+/** Whether `error` is the signal that a 2026-07-28 client must answer an elicitation first (never swallow it). */
+export function isInputNeeded(error: unknown): boolean {
+  return error instanceof InputNeeded;
+}
 
-/** Builds a handler's `ToolExtra` from the SDK's request context and the client's declared capabilities. */
-function toolExtra(low: LowServer, request: CallRequest, extra: RequestExtra): ToolExtra {
-  const info = low.getClientVersion();
-  const elicitation = low.getClientCapabilities()?.elicitation as { form?: object; url?: object } | undefined;
+/** What a 2026-07-28 client still has to answer before the call can go on. */
+class InputNeeded {
+  constructor(
+    readonly key: string,
+    readonly request: ReturnType<typeof inputRequired.elicit>,
+  ) {}
+}
+
+/** Answers given in earlier rounds of a multi-round-trip call, carried in `requestState` (the client's own answers). */
+function readAnswers(state: unknown): Record<string, ElicitAnswer> {
+  if (typeof state !== 'string' || state.length > 64 * 1024) return {};
+  try {
+    const value = JSON.parse(Buffer.from(state, 'base64url').toString('utf8')) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, ElicitAnswer>)
+      : {};
+  } catch {
+    return {};
+  }
+}
+
+function asAnswer(value: unknown): ElicitAnswer | undefined {
+  const action = (value as { action?: unknown } | null)?.action;
+  if (action !== 'accept' && action !== 'decline' && action !== 'cancel') return undefined;
+  const content = (value as { content?: unknown }).content;
+  return content && typeof content === 'object' && !Array.isArray(content)
+    ? { action, content: content as Record<string, unknown> }
+    : { action };
+}
+
+/** Per-call state of the elicitations a handler makes on a 2026-07-28 request. */
+interface ModernRounds {
+  answers: Record<string, ElicitAnswer>;
+  asked: number;
+}
+
+/** Builds a handler's `ToolExtra` from the SDK's request context and the client's declared identity. */
+function toolExtra(server: Server, ctx: ServerContext, rounds: ModernRounds | undefined): ToolExtra {
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  const info = rounds
+    ? (envelope?.[CLIENT_INFO_META_KEY] as Implementation | undefined)
+    : server.getClientVersion();
+  const capabilities = rounds
+    ? (envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined)
+    : server.getClientCapabilities();
+  const elicitation = capabilities?.elicitation as { form?: object; url?: object } | undefined;
   // A client that declares `elicitation: {}` supports form mode only (MCP 2025-11-25).
   const canForm =
     elicitation !== undefined && (elicitation.form !== undefined || elicitation.url === undefined);
   const canUrl = elicitation?.url !== undefined;
-  const progressToken = request.params._meta?.progressToken;
+  const progressToken = ctx.mcpReq._meta?.progressToken;
+
+  const ask = async (build: () => ReturnType<typeof inputRequired.elicit>, push: () => Promise<unknown>) => {
+    if (!rounds) return (await push()) as ElicitAnswer;
+    const key = `e${rounds.asked++}`;
+    const known = rounds.answers[key];
+    if (known) return known;
+    throw new InputNeeded(key, build());
+  };
+
   return {
-    signal: extra.signal,
+    elicitUrlEndsCall: rounds !== undefined,
+    signal: ctx.mcpReq.signal,
     client: info ? { name: info.name, version: info.version } : undefined,
     async progress(progress, total, message) {
       if (progressToken === undefined) return;
-      await extra.sendNotification({
+      await ctx.mcpReq.notify({
         method: 'notifications/progress',
         params: { progressToken, progress, total, message },
       });
     },
     elicitForm: canForm
-      ? async (message, schema) =>
-          (await low.elicitInput(
-            { mode: 'form', message, requestedSchema: schema as never },
-            { signal: extra.signal },
-          )) as ElicitAnswer
+      ? (message, schema) =>
+          ask(
+            () => inputRequired.elicit({ mode: 'form', message, requestedSchema: schema as never }),
+            () =>
+              ctx.mcpReq.elicitInput(
+                { mode: 'form', message, requestedSchema: schema as never },
+                { signal: ctx.mcpReq.signal },
+              ),
+          )
       : undefined,
     elicitUrl: canUrl
-      ? async (message, url, elicitationId) =>
-          (await low.elicitInput(
-            { mode: 'url', message, url, elicitationId },
-            { signal: extra.signal },
-          )) as ElicitAnswer
+      ? (message, url, elicitationId) =>
+          ask(
+            () => inputRequired.elicitUrl({ message, url }),
+            () =>
+              ctx.mcpReq.elicitInput(
+                { mode: 'url', message, url, elicitationId },
+                { signal: ctx.mcpReq.signal },
+              ),
+          )
       : undefined,
   };
 }
 
-/** The tools of one server: families define them here, then `install()` serves them on an McpServer. */
+/** Whether `ctx` is a request served on the 2026-07-28 era (it carries the per-request envelope). */
+function isModernRequest(ctx: ServerContext): boolean {
+  return (
+    (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[PROTOCOL_VERSION_META_KEY] !== undefined
+  );
+}
+
+/** The tools of one server: families define them here, then `install()` serves them on an SDK `Server`. */
 export class ToolRegistry {
   readonly #entries = new Map<string, Entry>();
+  #sorted: Entry[] | undefined;
 
   /** Defines a tool; `config` is called at most once per process, on first use. */
   define<I extends z.ZodRawShape>(
@@ -174,40 +262,46 @@ export class ToolRegistry {
   ): void {
     if (this.#entries.has(name)) throw new Error(`Tool ${name} is defined twice`);
     this.#entries.set(name, { name, config: config as () => ToolConfig, handler: handler as Handler });
+    this.#sorted = undefined;
   }
 
-  /** Names of the defined tools, in definition order. */
+  /** The defined tools in the order `tools/list` gives them: by name, so the list is the same whatever order families register in. */
+  #ordered(): Entry[] {
+    this.#sorted ??= [...this.#entries.values()].sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
+    return this.#sorted;
+  }
+
+  /** Names of the defined tools, in `tools/list` order. */
   names(): string[] {
-    return [...this.#entries.keys()];
+    return this.#ordered().map((entry) => entry.name);
   }
 
-  /** `tools/list` entries computed from the zod configs (what the manifest must equal). */
+  /** `tools/list` entries computed from the zod configs (what the manifest must equal), in list order. */
   computeDefinitions(): Tool[] {
-    return [...this.#entries.values()].map((entry) => toolDefinition(entry.name, compile(entry).config));
+    return this.#ordered().map((entry) => toolDefinition(entry.name, compile(entry).config));
   }
 
-  /** Answers `tools/list` and `tools/call` on `server` with these tools. */
-  install(server: McpServer, logger: Logger, guard?: ToolGuard): void {
-    const low = server.server;
-    // The clinic's tool permissions (the guard) filter the list, refuse calls and announce changes.
-    low.registerCapabilities({ tools: { listChanged: guard !== undefined } });
-    if (guard) {
-      const stop = guard.onListChanged(() => void low.sendToolListChanged().catch(() => undefined));
-      low.onclose = stop;
-    }
-    low.setRequestHandler(ListToolsRequestSchema, () => ({
-      tools: [...this.#entries.values()].filter((e) => guard?.listed(e.name) ?? true).map(definition),
-    }));
-    low.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-      const entry = this.#entries.get(request.params.name);
-      if (!entry) throw new McpError(ErrorCode.InvalidParams, `Tool ${request.params.name} not found`);
-      const toolExtraOf = toolExtra(low, request, extra);
-      const call = () => this.#call(entry, request.params.arguments, toolExtraOf, logger);
-      return guard ? guard.call(entry.name, request.params.arguments, toolExtraOf, call) : call();
-    });
+  /** The `tools/list` answer; the array is built once and shared by every request. */
+  #listed: { tools: Tool[] } | undefined;
+
+  #list(): { tools: Tool[] } {
+    this.#listed ??= { tools: this.#ordered().map(definition) };
+    return this.#listed;
   }
 
-  async #call(entry: Entry, args: unknown, extra: ToolExtra, logger: Logger): Promise<CallToolResult> {
+  /** Runs one `tools/call`: validates the arguments, calls the handler, checks its structured result. */
+  async #call(
+    server: Server,
+    name: string,
+    args: unknown,
+    ctx: ServerContext,
+    logger: Logger,
+    guard: ToolGuard | undefined,
+  ) {
+    const entry = this.#entries.get(name);
+    if (!entry) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
     const { input, output } = compile(entry);
     const parsed = await input.safeParseAsync(args ?? {});
     if (!parsed.success) {
@@ -215,13 +309,33 @@ export class ToolRegistry {
         isError: true,
         content: [
           {
-            type: 'text',
+            type: 'text' as const,
             text: `Input validation error: Invalid arguments for tool ${entry.name}: ${issuesText(parsed.error)}`,
           },
         ],
       };
     }
-    const result = await runInToolCall(extra, () => entry.handler(parsed.data, extra));
+    let rounds: ModernRounds | undefined;
+    if (isModernRequest(ctx)) {
+      const answers = readAnswers(ctx.mcpReq.requestState());
+      for (const [key, value] of Object.entries(ctx.mcpReq.inputResponses ?? {})) {
+        const answer = asAnswer(value);
+        if (answer && /^e\d{1,3}$/.test(key)) answers[key] = answer;
+      }
+      rounds = { answers, asked: 0 };
+    }
+    const extra = toolExtra(server, ctx, rounds);
+    const run = () => runInToolCall(extra, () => entry.handler(parsed.data, extra));
+    let result: CallToolResult;
+    try {
+      result = guard ? await guard.call(entry.name, args, extra, run) : await run();
+    } catch (error) {
+      if (!(error instanceof InputNeeded) || !rounds) throw error;
+      return inputRequired({
+        inputRequests: { [error.key]: error.request },
+        requestState: Buffer.from(JSON.stringify(rounds.answers)).toString('base64url'),
+      });
+    }
     if (!result.isError) {
       const checked = output.safeParse(result.structuredContent);
       if (!checked.success) {
@@ -233,7 +347,7 @@ export class ToolRegistry {
           isError: true,
           content: [
             {
-              type: 'text',
+              type: 'text' as const,
               text: `Eka sent data this tool could not describe (${entry.name}): try again, and report it if it keeps happening.`,
             },
           ],
@@ -241,5 +355,25 @@ export class ToolRegistry {
       }
     }
     return result;
+  }
+
+  /** Answers `tools/list` and `tools/call` on `server` with these tools. */
+  install(server: Server, logger: Logger, guard?: ToolGuard): void {
+    // The clinic's tool permissions (the guard) filter the list, refuse calls and announce changes.
+    server.registerCapabilities({ tools: { listChanged: guard !== undefined } });
+    if (guard) {
+      const stop = guard.onListChanged(() => void server.sendToolListChanged().catch(() => undefined));
+      const previous = server.onclose;
+      server.onclose = () => {
+        stop();
+        previous?.();
+      };
+    }
+    server.setRequestHandler('tools/list', () =>
+      guard ? { tools: this.#list().tools.filter((tool) => guard.listed(tool.name)) } : this.#list(),
+    );
+    server.setRequestHandler('tools/call', (request, ctx) =>
+      this.#call(server, request.params.name, request.params.arguments, ctx, logger, guard),
+    );
   }
 }

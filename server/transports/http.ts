@@ -1,14 +1,23 @@
 /**
- * The HTTP transport: Streamable HTTP at `/mcp`, stateless (a fresh MCP
- * server and transport per request, so any instance can answer any request),
- * `GET /health`, Host and Origin checks against DNS rebinding, body size and
+ * The HTTP transport: Streamable HTTP at `/mcp`, stateless (any instance can
+ * answer any request), served by the SDK v2's `createMcpHandler` for
+ * 2026-07-28 clients (per-request version and capabilities, `server/discover`)
+ * and, through its stateless legacy leg, 2025-era clients (`initialize`).
+ * The tools, their schemas and the API client are built once at start-up;
+ * each request only runs with its caller's token source. `GET /health`, Host and Origin checks against DNS rebinding, body size and
  * time limits, and, when configured, EkaCare OAuth (OAuth proxy, direct Eka
  * tokens) in front of `/mcp`.
  */
 import type { AddressInfo } from 'node:net';
+import { type NodeServerResponseLike, toNodeHandler } from '@modelcontextprotocol/node';
 import { mcpAuthRouter } from '@modelcontextprotocol/sdk/server/auth/router.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import {
+  createMcpHandler,
+  isLegacyRequest,
+  type McpHandlerRequestOptions,
+  WebStandardStreamableHTTPServerTransport,
+} from '@modelcontextprotocol/server';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { type AuthSettings, type EkaOAuthSettings, readAuthSettings } from '../auth/auth-settings';
 import { createCallerTokenSource } from '../auth/caller-token-source';
@@ -25,11 +34,12 @@ import { TokenVerifier } from '../auth/token-verifier';
 import { UpstreamProvider } from '../auth/upstream-provider';
 import { VerdictCache } from '../auth/verdict-cache';
 import type { ServerConfig } from '../config/server-config';
-import { createServer } from '../create-server';
+import { createServerFactory } from '../create-server';
 import type { TokenSource } from '../eka/token-source';
 import { createTokenSource } from '../eka/token-sources';
 import { EkaConfigError } from '../errors';
 import type { Logger } from '../logging';
+import { requestScopedTokenSource, runWithTokenSource } from './request-scope';
 
 /** A running HTTP server. */
 export interface HttpServerHandle {
@@ -108,6 +118,44 @@ function parseTrustProxy(raw: string | undefined): boolean | number | string {
 function jsonRpcError(res: Response, status: number, message: string, code = -32000): void {
   if (res.headersSent) return;
   res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
+/**
+ * The response the SDK's Node adapter writes to, gathering a JSON answer into
+ * one write with a Content-Length: written as it comes, the answer goes out
+ * chunked, and its closing chunk costs a second socket write per request.
+ * SSE streams (progress during a call) pass straight through.
+ */
+function oneWriteResponse(res: Response): NodeServerResponseLike {
+  let held: { status: number; headers: Record<string, string>; chunks: Buffer[] } | undefined;
+  const bytes = (chunk: string | Uint8Array) =>
+    typeof chunk === 'string'
+      ? Buffer.from(chunk)
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return {
+    writeHead(status, headers = {}) {
+      if ((headers['content-type'] ?? '').startsWith('text/event-stream'))
+        return res.writeHead(status, headers);
+      held = { status, headers, chunks: [] };
+      return res;
+    },
+    write(chunk) {
+      if (!held) return res.write(chunk);
+      held.chunks.push(bytes(chunk));
+      return true;
+    },
+    end(chunk) {
+      if (!held) return chunk === undefined ? res.end() : res.end(chunk);
+      if (chunk !== undefined) held.chunks.push(bytes(chunk));
+      const body = held.chunks.length === 1 ? (held.chunks[0] as Buffer) : Buffer.concat(held.chunks);
+      res.writeHead(held.status, { ...held.headers, 'content-length': String(body.length) });
+      return res.end(body);
+    },
+    on: (event, listener) => res.on(event, listener),
+    get destroyed() {
+      return res.destroyed;
+    },
+  };
 }
 
 /** Everything the OAuth mode wires together. */
@@ -299,6 +347,46 @@ export async function startHttpServer(
   const mcpChain = [checkOrigin, ...(oauth ? [bearerAuth(oauth)] : [])];
   const inFlight = new Set<Promise<void>>();
 
+  // Built once: every request is served by the same tools and API client, with its own token source.
+  const factory = createServerFactory({ config, tokenSource: requestScopedTokenSource(), logger });
+  // 2026-07-28 requests: the SDK's entry (it answers server/discover and checks the per-request envelope).
+  const mcpHandler = createMcpHandler(factory, {
+    legacy: 'reject',
+    maxRequestBodySize: limits.maxBodyBytes,
+    onerror: (error) => logger.debug('MCP request not served', { error: error.message }),
+  });
+  // 2025-era requests (initialize, then requests without the envelope): the SDK's stateless
+  // Streamable HTTP transport, as the entry's own legacy leg does, but answering with one JSON
+  // body instead of a one-event SSE stream (cheaper, and what this server has always sent).
+  const serveLegacy = async (request: globalThis.Request, options?: McpHandlerRequestOptions) => {
+    const server = factory();
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    await server.connect(transport);
+    const teardown = () => {
+      void transport.close();
+      void server.close();
+    };
+    request.signal.addEventListener('abort', teardown, { once: true });
+    try {
+      return await transport.handleRequest(request, options);
+    } finally {
+      teardown();
+    }
+  };
+  const bothEras = {
+    fetch: async (request: globalThis.Request, options?: McpHandlerRequestOptions) =>
+      (await isLegacyRequest(request, options?.parsedBody, { maxRequestBodySize: limits.maxBodyBytes }))
+        ? serveLegacy(request, options)
+        : mcpHandler.fetch(request, options),
+  };
+  const serveMcp = toNodeHandler(bothEras, {
+    maxRequestBodySize: limits.maxBodyBytes,
+    onerror: (error) => logger.error('MCP request failed', { error: error.message }),
+  });
+
   app.post('/mcp', ...mcpChain, express.json({ limit: limits.maxBodyBytes }), (req, res) => {
     const work = handleMcp(req, res).finally(() => inFlight.delete(work));
     inFlight.add(work);
@@ -308,35 +396,29 @@ export async function startHttpServer(
     jsonRpcError(res, 405, 'Method not allowed: this server is stateless; send JSON-RPC requests with POST.');
   });
 
-  async function handleMcp(req: Request, res: Response): Promise<void> {
+  /** The token source for one request: the caller's own token in OAuth mode, the server's otherwise. */
+  function tokenSourceFor(req: Request): TokenSource {
     const callerAuth = (req as Request & { auth?: AuthInfo }).auth;
-    const tokenSource = callerAuth
+    return callerAuth
       ? createCallerTokenSource(
           callerAuth.token,
           (callerAuth.extra?.ekaClientId as string | undefined) ?? undefined,
         )
       : (openTokenSource as TokenSource);
-    const server = createServer({ config, tokenSource, logger });
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: true,
-    });
+  }
+
+  async function handleMcp(req: Request, res: Response): Promise<void> {
     const deadline = setTimeout(() => {
       logger.warn('MCP request exceeded the time limit', { limitMs: limits.requestTimeoutMs });
       jsonRpcError(res, 503, 'The request took too long and was stopped; try again.');
-      void transport.close();
+      // Ending the response aborts the request, which cancels the tool call.
+      res.end();
     }, limits.requestTimeoutMs);
-    const finished = new Promise<void>((resolve) => res.on('close', resolve));
-    res.on('close', () => {
-      clearTimeout(deadline);
-      void transport.close();
-      void server.close();
-    });
+    res.on('close', () => clearTimeout(deadline));
     try {
-      await server.connect(transport);
-      // Done when the reply is sent (or the deadline answered for it), even if a handler still runs.
-      await Promise.race([transport.handleRequest(req, res, req.body).then(() => finished), finished]);
+      await runWithTokenSource(tokenSourceFor(req), () => serveMcp(req, oneWriteResponse(res), req.body));
     } catch (error) {
+      if (res.headersSent) return;
       logger.error('MCP request failed', { error: error instanceof Error ? error.message : String(error) });
       jsonRpcError(res, 500, 'Internal server error.', -32603);
     }
@@ -408,6 +490,7 @@ export async function startHttpServer(
         httpServer.closeIdleConnections();
         const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
         await Promise.race([Promise.allSettled([...inFlight]), grace]);
+        await mcpHandler.close();
         httpServer.closeAllConnections();
         await stopped;
         await oauth?.store.close();

@@ -1,18 +1,27 @@
 /**
- * The stdio transport: newline-delimited JSON-RPC on stdin/stdout. Unlike a
- * plain reader it survives whatever a client or a stray process writes:
- * garbage lines and half-written JSON are dropped (with a JSON-RPC error
- * when the request id can be read), an over-long line is skipped up to its
- * newline instead of closing the connection, and only JSON-RPC ever reaches
- * stdout.
+ * The stdio transport: newline-delimited JSON-RPC on stdin/stdout, served by
+ * the SDK's `serveStdio` (which picks the protocol era from the client's
+ * opening: `initialize` for 2025-era clients, `server/discover` or an
+ * enveloped request for 2026-07-28). Unlike a plain reader it survives
+ * whatever a client or a stray process writes: garbage lines and
+ * half-written JSON are dropped (with a JSON-RPC error when the request id
+ * can be read), an over-long line is skipped up to its newline instead of
+ * closing the connection, and only JSON-RPC ever reaches stdout. When stdin
+ * ends or stdout is gone it closes at once (answers already being worked on
+ * get a short grace), so the process can exit within a second.
  */
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, type JSONRPCMessage, JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  INVALID_REQUEST,
+  type JSONRPCMessage,
+  parseJSONRPCMessage,
+  type Transport,
+} from '@modelcontextprotocol/server';
+import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import type { EkaServerFactory } from '../create-server';
 import type { Logger } from '../logging';
 
-/** After stdin closes, how long to wait for answers still being worked on, in milliseconds. */
-const DRAIN_TIMEOUT_MS = 60_000;
+/** After stdin closes, how long answers still being worked on may take, in milliseconds. */
+const DRAIN_TIMEOUT_MS = 750;
 
 /** Longest accepted input line, in bytes (larger lines are skipped). */
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -59,13 +68,17 @@ export class RobustStdioServerTransport implements Transport {
     else setTimeout(() => void this.close(), DRAIN_TIMEOUT_MS).unref();
   };
   readonly #onError = (error: Error) => {
+    // stdin cannot be read any more (EBADF, EIO): no request can reach us, so end like stdin's end.
     this.onerror?.(error);
+    void this.close();
   };
   readonly #onStdoutError = (error: NodeJS.ErrnoException) => {
-    // The client went away (EPIPE): nothing more can be said to it.
+    // The client went away (EPIPE, EBADF): nothing more can be said to it. Logged to stderr, never to stdout.
+    this.#stdoutGone = true;
     this.#logger.debug('stdout closed', { code: error.code });
     void this.close();
   };
+  #stdoutGone = false;
 
   async start(): Promise<void> {
     this.#stdin.on('data', this.#onData);
@@ -120,20 +133,21 @@ export class RobustStdioServerTransport implements Transport {
       this.#logger.warn('Ignored an input line that is not JSON', { bytes: line.length });
       return;
     }
-    const parsed = JSONRPCMessageSchema.safeParse(value);
-    if (!parsed.success) {
+    let message: JSONRPCMessage;
+    try {
+      message = parseJSONRPCMessage(value);
+    } catch {
       const id = (value as { id?: unknown } | null)?.id;
       this.#logger.warn('Ignored an input line that is not a JSON-RPC message', { bytes: line.length });
       if (typeof id === 'string' || typeof id === 'number') {
         void this.send({
           jsonrpc: '2.0',
           id,
-          error: { code: ErrorCode.InvalidRequest, message: 'Invalid Request: not a JSON-RPC 2.0 message.' },
+          error: { code: INVALID_REQUEST, message: 'Invalid Request: not a JSON-RPC 2.0 message.' },
         });
       }
       return;
     }
-    const message = parsed.data;
     if ('method' in message && 'id' in message && message.id !== undefined) this.#pending.add(message.id);
     try {
       this.onmessage?.(message);
@@ -143,12 +157,23 @@ export class RobustStdioServerTransport implements Transport {
   }
 
   send(message: JSONRPCMessage): Promise<void> {
-    if (this.#closed) return Promise.resolve();
+    if (this.#closed || this.#stdoutGone) return Promise.resolve();
     const answered = !('method' in message) && 'id' in message && message.id !== undefined;
     return new Promise<void>((resolve) => {
       const ok = this.#stdout.write(`${JSON.stringify(message)}\n`);
       if (ok) resolve();
-      else this.#stdout.once('drain', () => resolve());
+      else {
+        // Resolves on drain, or when stdout fails and the transport closes.
+        const done = () => {
+          this.#stdout.off('drain', done);
+          this.#stdout.off('close', done);
+          this.#stdout.off('error', done);
+          resolve();
+        };
+        this.#stdout.once('drain', done);
+        this.#stdout.once('close', done);
+        this.#stdout.once('error', done);
+      }
     }).then(() => {
       if (!answered) return;
       this.#pending.delete(message.id as string | number);
@@ -163,24 +188,49 @@ export class RobustStdioServerTransport implements Transport {
     this.#stdin.off('end', this.#onEnd);
     this.#stdin.off('error', this.#onError);
     this.#chunks = [];
+    this.#pending.clear();
     this.onclose?.();
   }
 }
 
-/** Connects `server` to stdin/stdout and resolves once it is listening; `closed` settles when stdin ends. */
+/** A running stdio server. */
+export interface StdioServer {
+  transport: RobustStdioServerTransport;
+  /** Settles when the connection ends: stdin closed, stdout gone, or `close()`. */
+  closed: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the factory's server on stdin/stdout for both protocol eras (the
+ * SDK's `serveStdio` over the robust transport) and resolves once listening.
+ */
 export async function startStdioServer(
-  server: McpServer,
+  factory: EkaServerFactory,
   logger: Logger,
   options: Omit<StdioTransportOptions, 'logger'> = {},
-): Promise<{ transport: RobustStdioServerTransport; closed: Promise<void> }> {
+): Promise<StdioServer> {
   const transport = new RobustStdioServerTransport({ ...options, logger });
+  let ended!: () => void;
   const closed = new Promise<void>((resolve) => {
-    const previous = transport.onclose;
-    transport.onclose = () => {
-      previous?.();
-      resolve();
-    };
+    ended = resolve;
   });
-  await server.connect(transport);
-  return { transport, closed };
+  // serveStdio owns the transport's callbacks; wrap close to learn when the connection ends.
+  const close = transport.close.bind(transport);
+  transport.close = async () => {
+    await close();
+    ended();
+  };
+  const handle = serveStdio(factory, {
+    transport,
+    onerror: (error) => logger.debug('stdio connection error', { error: error.message }),
+  });
+  return {
+    transport,
+    closed,
+    close: async () => {
+      await handle.close();
+      await transport.close();
+    },
+  };
 }

@@ -1,13 +1,15 @@
 /**
  * Test harness: spawns the built server bundle with a real MCP client over
- * stdio, pointed at a running sandbox, and reads tool results.
+ * stdio, pointed at a running sandbox, and reads tool results. The client is
+ * the SDK v2 client speaking MCP 2026-07-28 (every tool's results then pass
+ * the newest protocol's checks); test/server/protocol-versions.test.ts covers
+ * the 2025-era clients.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { Sandbox } from '../sandbox/index';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -48,9 +50,16 @@ export function openEnv(sandbox: Sandbox): Record<string, string> {
   return { EKA_API_BASE_URL: sandbox.apiBaseUrl, EKA_MCP_MODE: 'open' };
 }
 
+/**
+ * The SDK's stdio transport, subclassed so the client's 2026-07-28 probe runs
+ * on this connection (the SDK probes the plain class in a throwaway second
+ * process, which would be a second server reading the same keychain).
+ */
+class OneProcessStdioTransport extends StdioClientTransport {}
+
 /** Starts the bundled server with a clean environment plus `env`, connected to an SDK client. */
 export async function startServer(env: Record<string, string>, args: string[] = []): Promise<ServerHandle> {
-  const transport = new StdioClientTransport({
+  const transport = new OneProcessStdioTransport({
     command: process.execPath,
     args: [SERVER_BUNDLE, ...args],
     env: {
@@ -66,7 +75,10 @@ export async function startServer(env: Record<string, string>, args: string[] = 
   transport.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
   });
-  const client = new Client({ name: 'eka-mcp-tests', version: '1.0.0' });
+  const client = new Client(
+    { name: 'eka-mcp-tests', version: '1.0.0' },
+    { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+  );
   await client.connect(transport);
   return {
     client,

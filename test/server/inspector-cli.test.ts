@@ -1,13 +1,15 @@
 /**
  * The "done when" check from the issue: the MCP Inspector CLI lists every
  * tool of the bundle, and calls search_patients against the sandbox when
- * EKA_API_BASE_URL, EKA_CLIENT_ID and EKA_CLIENT_SECRET point at it.
+ * EKA_API_BASE_URL, EKA_CLIENT_ID and EKA_CLIENT_SECRET point at it; and it
+ * does the same against the HTTP transport (Streamable HTTP at /mcp).
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolManifest } from '../../server/tools/tool-manifest';
+import { startTestServer, type TestServer } from '../http/harness';
 import { type Sandbox, startSandbox } from '../sandbox/index';
 import { seedPatients } from '../sandbox/seed/patients';
 import { EMPTY_CWD, ROOT, SERVER_BUNDLE } from './harness';
@@ -25,16 +27,16 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-async function inspector(args: string[], env: Record<string, string>) {
-  const { stdout } = await run(
-    process.execPath,
-    [INSPECTOR, '--cli', process.execPath, SERVER_BUNDLE, ...args],
-    {
-      cwd: EMPTY_CWD,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      maxBuffer: 16 * 1024 * 1024,
-    },
-  );
+async function inspector(
+  args: string[],
+  env: Record<string, string>,
+  target = [process.execPath, SERVER_BUNDLE],
+) {
+  const { stdout } = await run(process.execPath, [INSPECTOR, '--cli', ...target, ...args], {
+    cwd: EMPTY_CWD,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
@@ -78,5 +80,41 @@ describe('MCP Inspector CLI', () => {
       expect(seeded.has(patient.patient_id), patient.patient_id).toBe(true);
       expect(patient.name).toMatch(/(^|\s)a/i);
     }
+  });
+});
+
+describe('MCP Inspector CLI over HTTP', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer(sandbox);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const http = () => [server.url, '--transport', 'http'];
+
+  it('lists every tool', async () => {
+    const out = await inspector(['--method', 'tools/list'], {}, http());
+    expect((out.tools as { name: string }[]).map((t) => t.name)).toEqual(
+      toolManifest()
+        .tools.map((t) => t.name)
+        .sort(),
+    );
+  });
+
+  it('calls search_patients against the sandbox', async () => {
+    const out = await inspector(
+      ['--method', 'tools/call', '--tool-name', 'search_patients', '--tool-arg', 'prefix=a'],
+      {},
+      http(),
+    );
+    expect(out.isError).toBeFalsy();
+    const structured = out.structuredContent as { patients: { patient_id: string }[]; count: number };
+    expect(structured.count).toBeGreaterThan(0);
+    const seeded = new Set(seedPatients().map((p) => p.oid));
+    for (const patient of structured.patients) expect(seeded.has(patient.patient_id)).toBe(true);
   });
 });

@@ -6,15 +6,18 @@
  * must list the same thing.
  */
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../server/create-server';
 import { createOpenTokenSource } from '../../server/eka/token-sources/open';
+import { ICON_PNG_BASE64, ICONS } from '../../server/icon';
 import { createLogger } from '../../server/logging';
 import { BUILT_TOOL_MANIFEST } from '../../server/tools/built-manifest';
 import { toolManifest } from '../../server/tools/tool-manifest';
-import { type ServerHandle, startServer } from './harness';
+import { ROOT, type ServerHandle, startServer } from './harness';
 
 let bundled: ServerHandle;
 
@@ -61,5 +64,19 @@ describe('tool manifest', () => {
       await client.close();
       await server.close();
     }
+  });
+});
+
+describe('tool icons', () => {
+  it('every tool and the server carry the app icon, the same bytes as build/icons/32x32.png', async () => {
+    expect(Buffer.from(ICON_PNG_BASE64, 'base64')).toEqual(readFileSync(join(ROOT, 'build/icons/32x32.png')));
+    const { tools } = await bundled.client.listTools();
+    for (const tool of tools) expect(tool.icons).toEqual(ICONS);
+    expect(bundled.client.getServerVersion()?.icons).toEqual(ICONS);
+  });
+
+  it('tools/list comes sorted by name', async () => {
+    const names = (await bundled.client.listTools()).tools.map((tool) => tool.name);
+    expect(names).toEqual([...names].sort());
   });
 });

@@ -7,11 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import {
-  type CallToolResult,
-  ElicitRequestSchema,
-  ToolListChangedNotificationSchema,
-} from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJournal } from '../../server/activity/journal';
 import { defineAllTools } from '../../server/create-server';
@@ -55,7 +51,7 @@ describe('tool permissions', () => {
     const dir = await mkdtemp(join(home, 'preset-'));
     const server = await startServer({ ...credentialsEnv(sandbox), EKA_MCP_HOME: dir });
     let changed = 0;
-    server.client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+    server.client.setNotificationHandler('notifications/tools/list_changed', () => {
       changed += 1;
     });
     try {
