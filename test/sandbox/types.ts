@@ -54,6 +54,8 @@ export interface RequestLogEntry {
   path: string;
   /** Whether an Authorization header was present. */
   auth: boolean;
+  /** First 16 hex digits of the SHA-256 of the bearer token, when one was sent (never the token). */
+  tokenFingerprint?: string;
   status: number;
   time: number;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestLogEntry } from '../types';
 import type { ApiContext } from './context';
@@ -99,8 +100,19 @@ export function createApiHandler(parts: ApiServerParts): (req: IncomingMessage, 
     const time = Date.now();
     const method = req.method ?? 'GET';
     const auth = req.headers.authorization !== undefined;
+    const bearer = bearerToken(req);
+    const tokenFingerprint = bearer
+      ? createHash('sha256').update(bearer).digest('hex').slice(0, 16)
+      : undefined;
     res.once('close', () => {
-      parts.log.push({ method, path, auth, status: res.writableFinished ? res.statusCode : 0, time });
+      parts.log.push({
+        method,
+        path,
+        auth,
+        ...(tokenFingerprint ? { tokenFingerprint } : {}),
+        status: res.writableFinished ? res.statusCode : 0,
+        time,
+      });
       if (parts.log.length > LOG_LIMIT) parts.log.splice(0, parts.log.length - LOG_LIMIT);
     });
 
