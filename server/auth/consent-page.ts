@@ -58,3 +58,23 @@ export function renderConsentPage(options: {
 </html>
 `;
 }
+
+/** Our own page for an error that must not be sent to the MCP client's redirect URI. */
+export function renderErrorPage(options: { title: string; message: string }): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(options.title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;color:#1a1a1a}h1{font-size:1.4rem}</style>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(options.title)}</h1>
+<p>${escapeHtml(options.message)}</p>
+</main>
+</body>
+</html>
+`;
+}
