@@ -397,12 +397,10 @@ export async function startHttpServer(
           });
         })
         .catch(() => {
-          res
-            .status(503)
-            .json({
-              error: 'temporarily_unavailable',
-              error_description: 'Registration is unavailable; try again shortly.',
-            });
+          res.status(503).json({
+            error: 'temporarily_unavailable',
+            error_description: 'Registration is unavailable; try again shortly.',
+          });
         });
     });
     app.use(router);
