@@ -43,6 +43,8 @@ export interface EkaOAuthSettings {
   refreshTokenTtl: number;
   /** Most dynamic registrations per hour, per instance and across instances (Redis). */
   registrationLimit: number;
+  /** Most dynamic registrations per hour from one client address. */
+  registrationsPerAddress: number;
   /** Test setting: Client ID Metadata Documents may be on private or loopback addresses. */
   cimdAllowPrivate: boolean;
   /** Test setting: an extra CA (PEM file) trusted for Client ID Metadata Documents. */
@@ -168,6 +170,7 @@ export function readAuthSettings(
     accessTokenTtl: seconds('ACCESS_TOKEN_TTL', 600, 60, 3600),
     refreshTokenTtl: seconds('REFRESH_TOKEN_TTL', 30 * 24 * 3600, 600, 90 * 24 * 3600),
     registrationLimit: seconds('REGISTRATION_LIMIT', 100, 1, 100_000),
+    registrationsPerAddress: seconds('REGISTRATIONS_PER_ADDRESS', 20, 1, 100_000),
     cimdAllowPrivate: env.EKA_MCP_CIMD_ALLOW_PRIVATE?.trim() === '1',
     cimdCaFile: env.EKA_MCP_CIMD_CA_FILE?.trim() || undefined,
     redisUrl,

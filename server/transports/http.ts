@@ -358,6 +358,9 @@ export async function startHttpServer(
       resourceServerUrl: new URL(oauth.settings.resource),
       scopesSupported: oauth.proxy.scopesSupported,
       resourceName: 'Eka MCP',
+      clientRegistrationOptions: {
+        rateLimit: { windowMs: 3_600_000, limit: oauth.settings.registrationsPerAddress },
+      },
     };
     const router = mcpAuthRouter(options);
     const resourceMetadata = {
