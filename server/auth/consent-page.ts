@@ -13,14 +13,19 @@ export const CONSENT_PATH = '/oauth/consent';
 /** The cookie that ties the consent form to the browser that was shown it. */
 export const CONSENT_COOKIE = 'eka_mcp_consent';
 
-/** Response headers of the consent page: no framing (clickjacking), no scripts, no caching. */
+/**
+ * Response headers of the consent page: no framing (clickjacking), no scripts,
+ * no caching, no referrer to other sites. `same-origin`, not `no-referrer`:
+ * under `no-referrer` browsers send the form with `Origin: null`, which the
+ * form's origin check rightly refuses.
+ */
 export const CONSENT_PAGE_HEADERS: Record<string, string> = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
   'content-security-policy':
     "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  'referrer-policy': 'same-origin',
   'x-content-type-options': 'nosniff',
 };
 

@@ -236,7 +236,9 @@ describe('OAuth proxy consent for web redirect URIs', () => {
     expect(response.status).toBe(302);
     expect(response.headers.get('location')?.startsWith(sandbox.issuer)).toBe(true);
     // Bound to this browser all the same.
-    expect(response.headers.get('set-cookie')).toMatch(/^eka_mcp_login_\w+=\S+; Path=\/oauth\/callback; HttpOnly; SameSite=Lax/);
+    expect(response.headers.get('set-cookie')).toMatch(
+      /^eka_mcp_login_\w+=\S+; Path=\/oauth\/callback; HttpOnly; SameSite=Lax/,
+    );
   });
 });
 
