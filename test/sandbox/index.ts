@@ -23,6 +23,7 @@ import { seedAppointments } from './seed/appointments';
 import { seedPatients } from './seed/patients';
 import type { RequestLogEntry, Sandbox, SandboxInfo, SandboxOptions } from './types';
 
+export { tokenFingerprint } from './api/api-handler';
 export type * from './types';
 
 const HOST = '127.0.0.1';
@@ -72,6 +73,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const refreshTokenTtl = positive(options.refreshTokenTtl, 14 * 24 * 3600, 'refreshTokenTtl');
   const idTokenTtl = positive(options.idTokenTtl, 3600, 'idTokenTtl');
   const clientCredentialsTtl = positive(options.clientCredentialsTtl, 1800, 'clientCredentialsTtl');
+  const scopesSupported = options.scopesSupported ?? ['openid', 'profile', 'email', 'offline_access'];
+  if (!scopesSupported.includes('openid')) throw new TypeError('scopesSupported must include "openid"');
+  const unknownScope = scopesSupported.find(
+    (scope) => !['openid', 'profile', 'email', 'offline_access'].includes(scope),
+  );
+  if (unknownScope !== undefined) throw new TypeError(`The sandbox provider has no scope "${unknownScope}"`);
 
   const issuerServer = createServer();
   const apiServer = createServer();
@@ -88,6 +95,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       refreshTokenTtl,
       idTokenTtl,
       serverRedirectUris: options.serverRedirectUris ?? [],
+      scopesSupported,
     });
     issuerServer.on('request', createIssuerHandler(op.provider));
 
@@ -98,6 +106,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       providerJwks: op.publicJwks,
       clientCredentialsTtl,
       refreshTokenTtl,
+      ekaAccessTokenTtl: accessTokenTtl,
+      providerTokenClients:
+        (options.acceptProviderTokens ?? true) ? [SERVER_CLIENT_ID, DESKTOP_CLIENT_ID] : [SERVER_CLIENT_ID],
     });
     const patients = seedPatients();
     const scheduleStart = startOfTodayIst();
@@ -159,6 +170,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tokens: {
         revokeAccessToken: (token) => tokens.revokeAccessToken(token),
         stats: () => tokens.stats(),
+        oidcStats: () => tokens.oidcStats(),
       },
       requests: {
         list: () => log.map((entry) => ({ ...entry })),

@@ -17,6 +17,11 @@ export interface ApiServerParts {
 
 const LOG_LIMIT = 10_000;
 
+/** A non-secret fingerprint of a token for the request log: the first 16 hex digits of its SHA-256. */
+export function tokenFingerprint(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 16);
+}
+
 function sleep(ms: number, res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
@@ -100,16 +105,15 @@ export function createApiHandler(parts: ApiServerParts): (req: IncomingMessage, 
     const time = Date.now();
     const method = req.method ?? 'GET';
     const auth = req.headers.authorization !== undefined;
-    const bearer = bearerToken(req);
-    const tokenFingerprint = bearer
-      ? createHash('sha256').update(bearer).digest('hex').slice(0, 16)
-      : undefined;
+    const presented = bearerToken(req);
+    let tokenKind: RequestLogEntry['tokenKind'];
     res.once('close', () => {
       parts.log.push({
         method,
         path,
         auth,
-        ...(tokenFingerprint ? { tokenFingerprint } : {}),
+        ...(presented ? { tokenFingerprint: tokenFingerprint(presented) } : {}),
+        ...(tokenKind ? { tokenKind } : {}),
         status: res.writableFinished ? res.statusCode : 0,
         time,
       });
@@ -138,6 +142,7 @@ export function createApiHandler(parts: ApiServerParts): (req: IncomingMessage, 
           );
         }
         caller = await parts.api.tokens.verify(token);
+        tokenKind = caller?.kind;
         if (!caller) {
           throw new ApiError(401, 'invalid_token', 'The access token is expired, revoked or not valid.', {
             'www-authenticate': 'Bearer error="invalid_token"',
