@@ -45,8 +45,6 @@ export async function startTestServer(
           FASTMCP_SERVER_AUTH_EKACARE_CLIENT_ID: sandbox.clients.server.client_id,
           FASTMCP_SERVER_AUTH_EKACARE_CLIENT_SECRET: sandbox.clients.server.client_secret,
           FASTMCP_SERVER_AUTH_EKACARE_ISSUER: sandbox.issuer,
-          // The sandbox has no OIDC token APIs yet: keep the provider's tokens for Eka calls.
-          FASTMCP_SERVER_AUTH_EKACARE_TOKEN_USE: 'direct',
         }
       : {
           EKA_CLIENT_ID: sandbox.clients.integrator.client_id,
