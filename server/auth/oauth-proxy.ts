@@ -151,9 +151,9 @@ export class EkaOAuthProxy implements OAuthServerProvider {
     };
   }
 
-  /** The scopes this server issues. */
+  /** The scopes this server issues: `mcp` for the tools; `offline_access` is accepted (refresh tokens are always issued). */
   get scopesSupported(): string[] {
-    return [MCP_SCOPE];
+    return [MCP_SCOPE, 'offline_access'];
   }
 
   get clientsStore(): OAuthRegisteredClientsStore {
@@ -271,7 +271,7 @@ export class EkaOAuthProxy implements OAuthServerProvider {
         redirectUri: target,
         codeChallenge,
         state,
-        scopes: requested.length ? requested : this.scopesSupported,
+        scopes: requested.length ? requested : [MCP_SCOPE],
         upstreamVerifier: randomToken(),
       };
       if (needsConsent(target)) {
