@@ -9,8 +9,8 @@ const UNBOUND_VERSION = 'v1';
 /**
  * Encrypts values (AES-256-GCM) before they reach the backing store, with a
  * key derived from a secret every instance shares (this server's client
- * secret). Registered clients' secrets and Eka tokens awaiting their one-time
- * code are never in clear in Redis or in its snapshots. Each value is bound
+ * secret). Registered clients' secrets, the Eka tokens of each sign-in and
+ * this server's token records are never in clear in Redis or in its snapshots. Each value is bound
  * to its key, so one moved under another key (a pending login as a code) is
  * rejected. A value that does not decrypt reads as absent.
  */

@@ -11,6 +11,7 @@ import { createOAuthMetadata, mcpAuthRouter } from '@modelcontextprotocol/sdk/se
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { type AuthSettings, type EkaOAuthSettings, readAuthSettings } from '../auth/auth-settings';
 import { createCallerTokenSource } from '../auth/caller-token-source';
 import { ClientMetadataDocuments } from '../auth/client-metadata-document';
@@ -379,14 +380,30 @@ export async function startHttpServer(
     app.get('/.well-known/oauth-protected-resource', metadata(resourceMetadata));
     app.get('/.well-known/oauth-protected-resource/mcp', metadata(resourceMetadata));
     app.get('/.well-known/oauth-authorization-server', metadata(serverMetadata));
-    app.all('/authorize', express.urlencoded({ extended: false, limit: '8kb' }), (req, res, next) => {
-      if (req.method !== 'GET' && req.method !== 'POST') {
-        res.setHeader('Allow', 'GET, POST');
-        res.status(405).json({ error: 'method_not_allowed' });
-        return;
-      }
-      oauth.proxy.handleAuthorize(req, res).catch(next);
+    // Each request stores a pending login for 10 minutes: at most 100 per 15 minutes per address.
+    const authorizeLimit = rateLimit({
+      windowMs: 15 * 60_000,
+      limit: 100,
+      standardHeaders: true,
+      legacyHeaders: false,
+      message: {
+        error: 'too_many_requests',
+        error_description: 'Too many sign-in requests; try again later.',
+      },
     });
+    app.all(
+      '/authorize',
+      authorizeLimit,
+      express.urlencoded({ extended: false, limit: '8kb' }),
+      (req, res, next) => {
+        if (req.method !== 'GET' && req.method !== 'POST') {
+          res.setHeader('Allow', 'GET, POST');
+          res.status(405).json({ error: 'method_not_allowed' });
+          return;
+        }
+        oauth.proxy.handleAuthorize(req, res).catch(next);
+      },
+    );
     // Dynamic registration: a small body, and a cap on registrations per hour across instances.
     app.post('/register', express.json({ limit: '8kb' }), (_req, res, next) => {
       oauth.registrations

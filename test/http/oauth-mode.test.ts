@@ -76,7 +76,7 @@ describe('HTTP transport, EkaCare OAuth mode', () => {
     const tokens = oauth.tokens();
     expect(tokens?.access_token).toMatch(/^ekamcp_at_/);
     expect(tokens?.refresh_token).toMatch(/^ekamcp_rt_/);
-    expect(tokens?.scope).toBe('mcp');
+    expect(tokens?.scope?.split(' ')).toContain('mcp');
 
     sandbox.requests.clear();
     const client = new Client({ name: 'eka-oauth-test', version: '1.0.0' });
