@@ -26,13 +26,13 @@ describe('HTTP auth settings', () => {
       mode: 'oauth',
       baseUrl: 'https://medai.example.com',
       resource: 'https://medai.example.com/mcp',
-      issuer: 'https://accounts.eka.care',
+      issuer: 'https://accounts.eka.care/oauth2',
       apiBaseUrl: 'https://api.eka.care',
       validatePath: '/connect-auth/v1/account/validate',
       redisUrl: undefined,
     });
     expect(readAuthSettings(ALL, { environment: 'sandbox' })).toMatchObject({
-      issuer: 'http://127.0.0.1:7780',
+      issuer: 'http://127.0.0.1:7780/oauth2',
     });
   });
 
