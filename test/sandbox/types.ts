@@ -72,6 +72,8 @@ export interface RequestLogEntry {
   tokenFingerprint?: string;
   /** What the API took the bearer token for, on routes that check it and accepted it. */
   tokenKind?: 'eka-oidc' | 'client-credentials' | 'provider';
+  /** The `client-id` header, when sent (a client id is no secret). */
+  clientId?: string;
   status: number;
   time: number;
 }

@@ -99,6 +99,8 @@ describe('eka-mcp login with the system browser', () => {
           status: 200,
           tokenKind: 'eka-oidc',
           tokenFingerprint: tokenFingerprint(session.accessToken),
+          // The client-id header from the session.
+          clientId: shared.sandbox.clients.desktop.client_id,
         }),
       ]);
 
