@@ -52,6 +52,7 @@ describe('eka-mcp login with the system browser', () => {
         environment: 'sandbox',
         issuer: shared.sandbox.issuer,
         apiBaseUrl: shared.sandbox.apiBaseUrl,
+        tokenUse: 'exchange',
         signedIn: true,
         name: shared.sandbox.clinician.name,
         email: shared.sandbox.clinician.email,
