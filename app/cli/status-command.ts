@@ -50,6 +50,7 @@ export async function runStatusCommand(args: string[], ctx: CliContext): Promise
       `Environment:   ${status.environment}`,
       `Issuer:        ${status.issuer}`,
       `API:           ${status.apiBaseUrl}`,
+      ...(status.mode === 'oidc' ? [`Token use:     ${status.tokenUse}`] : []),
       `Signed in:     ${status.signedIn ? 'yes' : 'no'}`,
       `Name:          ${show(status.name)}`,
       `Email:         ${show(status.email)}`,

@@ -5,6 +5,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { type EkaEnvironment, ENVIRONMENTS } from '../config/environments';
 import { DesktopError } from './errors';
+import { type TokenUse, tokenUseSchema } from './session';
 
 /** Name of the app's folder in the per-OS user data location. */
 export const APP_FOLDER_NAME = 'Eka MCP';
@@ -23,6 +24,8 @@ export const settingsSchema = z
     clientId: z.string().min(1).optional(),
     apiBaseUrl: httpUrl.optional(),
     ccClientId: z.string().min(1).optional(),
+    /** How "Sign in with Eka" gets Eka API tokens (default `exchange`; see session.ts). */
+    tokenUse: tokenUseSchema.optional(),
     launchAtLogin: z.boolean().default(false),
   })
   .strict();
@@ -123,12 +126,16 @@ export function createFileSettingsStore(dir: string = settingsDir()): SettingsSt
   };
 }
 
-/** The issuer, desktop client id and API base URL in effect: settings over the environment's defaults. */
+/** The token use when the settings name none: Eka's OIDC token APIs. */
+export const DEFAULT_TOKEN_USE: TokenUse = 'exchange';
+
+/** The issuer, desktop client id, API base URL and token use in effect: settings over the environment's defaults. */
 export function resolveEndpoints(settings: Settings): {
   environment: EkaEnvironment;
   issuer: string;
   clientId: string;
   apiBaseUrl: string;
+  tokenUse: TokenUse;
 } {
   const defaults = ENVIRONMENTS[settings.environment];
   return {
@@ -136,6 +143,7 @@ export function resolveEndpoints(settings: Settings): {
     issuer: settings.issuer ?? defaults.issuer,
     clientId: settings.clientId ?? defaults.desktopClientId,
     apiBaseUrl: settings.apiBaseUrl ?? defaults.apiBaseUrl,
+    tokenUse: settings.tokenUse ?? DEFAULT_TOKEN_USE,
   };
 }
 

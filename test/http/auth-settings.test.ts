@@ -26,7 +26,7 @@ describe('HTTP auth settings', () => {
       mode: 'oauth',
       baseUrl: 'https://medai.example.com',
       resource: 'https://medai.example.com/mcp',
-      issuer: 'https://accounts.eka.care',
+      issuer: 'https://accounts.eka.care/oauth2',
       apiBaseUrl: 'https://api.eka.care',
       tokenCheck: { kind: 'read', path: '/dr/v1/business/entities' },
       directTokens: true,
@@ -39,7 +39,7 @@ describe('HTTP auth settings', () => {
       redisUrl: undefined,
     });
     expect(readAuthSettings(ALL, { environment: 'sandbox' })).toMatchObject({
-      issuer: 'http://127.0.0.1:7780',
+      issuer: 'http://127.0.0.1:7780/oauth2',
     });
   });
 

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SANDBOX_API_PORT, SANDBOX_ISSUER_PORT } from '../../server/config/environments';
+import { ISSUER_PATH, SANDBOX_API_PORT, SANDBOX_ISSUER_PORT } from '../../server/config/environments';
 import { createApiHandler } from './api/api-handler';
 import type { ApiContext } from './api/context';
 import { FaultTable } from './api/faults';
@@ -85,7 +85,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   try {
     const issuerPort = await listen(issuerServer, options.issuerPort ?? SANDBOX_ISSUER_PORT);
     const apiPort = await listen(apiServer, options.apiPort ?? SANDBOX_API_PORT);
-    const issuer = `http://${HOST}:${issuerPort}`;
+    // Under a path, as Eka's is (https://accounts.eka.care/oauth2).
+    const issuer = `http://${HOST}:${issuerPort}${ISSUER_PATH}`;
     const apiBaseUrl = `http://${HOST}:${apiPort}`;
 
     const op = await createSandboxProvider({
@@ -97,7 +98,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       serverRedirectUris: options.serverRedirectUris ?? [],
       scopesSupported,
     });
-    issuerServer.on('request', createIssuerHandler(op.provider));
+    issuerServer.on('request', createIssuerHandler(op.provider, ISSUER_PATH));
 
     const tokens = await TokenAuthority.create({
       issuer,
@@ -107,8 +108,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       clientCredentialsTtl,
       refreshTokenTtl,
       ekaAccessTokenTtl: accessTokenTtl,
-      providerTokenClients:
-        (options.acceptProviderTokens ?? true) ? [SERVER_CLIENT_ID, DESKTOP_CLIENT_ID] : [SERVER_CLIENT_ID],
+      providerTokenClients: options.acceptProviderTokens
+        ? [SERVER_CLIENT_ID, DESKTOP_CLIENT_ID]
+        : [SERVER_CLIENT_ID],
     });
     const patients = seedPatients();
     const scheduleStart = startOfTodayIst();

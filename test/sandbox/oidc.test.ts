@@ -80,7 +80,8 @@ describe('sandbox OpenID provider', () => {
   let desktop: client.Configuration;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
+    // The provider's own tokens are exercised at the API here (the desktop's `direct` token use).
+    sandbox = await startSandbox({ issuerPort: 0, apiPort: 0, acceptProviderTokens: true });
     browser = await launchChromium();
     desktop = await discoverDesktop(sandbox);
   });
@@ -105,7 +106,12 @@ describe('sandbox OpenID provider', () => {
   const authorizationUrl = (redirectUri: string, extra: Record<string, string> = {}) =>
     pkceAuthorizationUrl(desktop, redirectUri, extra);
 
-  it('publishes discovery with S256 PKCE, iss in the authorization response, revocation and userinfo', async () => {
+  it('publishes discovery under the issuer path with S256 PKCE, iss in the authorization response, revocation and userinfo', async () => {
+    expect(new URL(sandbox.issuer).pathname).toBe('/oauth2');
+    // Outside the issuer's path there is no provider.
+    expect((await fetch(`${new URL(sandbox.issuer).origin}/.well-known/openid-configuration`)).status).toBe(
+      404,
+    );
     const res = await fetch(`${sandbox.issuer}/.well-known/openid-configuration`);
     expect(res.status).toBe(200);
     const doc = (await res.json()) as Record<string, unknown>;
@@ -113,6 +119,8 @@ describe('sandbox OpenID provider', () => {
     expect(doc.code_challenge_methods_supported).toEqual(['S256']);
     expect(doc.authorization_response_iss_parameter_supported).toBe(true);
     expect(doc.revocation_endpoint).toBe(`${sandbox.issuer}/token/revocation`);
+    expect(doc.authorization_endpoint).toBe(`${sandbox.issuer}/auth`);
+    expect(doc.token_endpoint).toBe(`${sandbox.issuer}/token`);
     expect(doc.userinfo_endpoint).toBe(`${sandbox.issuer}/me`);
     expect(doc.scopes_supported).toEqual(
       expect.arrayContaining(['openid', 'offline_access', 'profile', 'email']),
@@ -275,7 +283,12 @@ describe('sandbox OpenID provider', () => {
   });
 
   it('refuses an OP access token at the API once it has expired (1 s lifetime)', async () => {
-    const short = await startSandbox({ issuerPort: 0, apiPort: 0, accessTokenTtl: 1 });
+    const short = await startSandbox({
+      issuerPort: 0,
+      apiPort: 0,
+      accessTokenTtl: 1,
+      acceptProviderTokens: true,
+    });
     const listener = await loopbackListener();
     try {
       const config = await discoverDesktop(short);
@@ -317,7 +330,7 @@ describe('sandbox OpenID provider', () => {
     });
     try {
       const authorize = (redirectUri: string) => {
-        const url = new URL('/auth', own.issuer);
+        const url = new URL(`${own.issuer}/auth`);
         url.search = new URLSearchParams({
           client_id: own.clients.server.client_id,
           response_type: 'code',
@@ -330,7 +343,7 @@ describe('sandbox OpenID provider', () => {
       };
       const registered = await authorize('https://mcp.clinic.example/oauth/callback');
       expect(registered.status).toBe(303);
-      expect(registered.headers.get('location')).toMatch(/^\/interaction\//);
+      expect(registered.headers.get('location')).toMatch(/^\/oauth2\/interaction\//);
       expect((await authorize('https://elsewhere.example/oauth/callback')).status).toBe(400);
       expect((await authorize('http://127.0.0.1:61234/any/path')).status).toBe(303);
     } finally {
@@ -508,6 +521,42 @@ describe('sandbox OIDC token APIs (connect-auth/v1/oidc-client)', () => {
     expect((await verify(sandbox, sandbox.clients.desktop.client_id, { id_token: idToken })).status).toBe(
       200,
     );
+  });
+
+  it("refuses the desktop client's provider access token at the API unless told to accept it", async () => {
+    const tokens = await signIn(sandbox, desktop);
+    sandbox.requests.clear();
+    const refused = await entities(sandbox, tokens.access_token);
+    expect(refused.status).toBe(401);
+    // The ID token is no access token either.
+    expect((await entities(sandbox, tokens.id_token as string)).status).toBe(401);
+    expect(sandbox.requests.list().every((e) => e.tokenKind === undefined)).toBe(true);
+  });
+
+  it('runs a provider whose scopes_supported is only openid and profile: no refresh token, exchange still works', async () => {
+    const narrow = await startSandbox({ issuerPort: 0, apiPort: 0, scopesSupported: ['openid', 'profile'] });
+    try {
+      const doc = (await (await fetch(`${narrow.issuer}/.well-known/openid-configuration`)).json()) as {
+        scopes_supported: string[];
+        grant_types_supported: string[];
+      };
+      expect(doc.scopes_supported).toEqual(['openid', 'profile']);
+      expect(doc.grant_types_supported).not.toContain('refresh_token');
+      const config = await discoverDesktop(narrow);
+      const tokens = await signIn(narrow, config);
+      expect(tokens.refresh_token).toBeUndefined();
+      expect(tokens.claims()?.name).toBe(narrow.clinician.name);
+      expect(tokens.claims()?.email).toBeUndefined();
+      const res = await verify(narrow, narrow.clients.desktop.client_id, { id_token: tokens.id_token });
+      expect(res.status).toBe(200);
+      const pair = (await res.json()) as EkaPair;
+      const renewed = await refresh(narrow, narrow.clients.desktop.client_id, {
+        refresh_token: pair.refresh_token,
+      });
+      expect(renewed.status).toBe(200);
+    } finally {
+      await narrow.stop();
+    }
   });
 
   it('refuses an expired ID token (1 s lifetime)', async () => {

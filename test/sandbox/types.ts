@@ -36,7 +36,7 @@ export interface SandboxOptions {
    * are (a provider whose tokens Eka's API takes directly: the desktop's
    * `direct` token use). When false, a desktop sign-in must exchange its ID
    * token at the OIDC token APIs for Eka API tokens. The server client's
-   * provider tokens (HTTP mode's OAuth proxy) are always accepted. Default true.
+   * provider tokens (HTTP mode's OAuth proxy) are always accepted. Default false.
    */
   acceptProviderTokens?: boolean;
   /**
@@ -72,6 +72,8 @@ export interface RequestLogEntry {
   tokenFingerprint?: string;
   /** What the API took the bearer token for, on routes that check it and accepted it. */
   tokenKind?: 'eka-oidc' | 'client-credentials' | 'provider';
+  /** The `client-id` header, when sent (a client id is no secret). */
+  clientId?: string;
   status: number;
   time: number;
 }

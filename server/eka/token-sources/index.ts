@@ -17,6 +17,11 @@ export async function createTokenSource(
 ): Promise<TokenSource> {
   switch (config.mode) {
     case 'open':
+      if (!config.clientId) {
+        logger.warn(
+          'No Eka client id is known (set EKA_CLIENT_ID): calls whose endpoints require the client-id header are sent without it',
+        );
+      }
       return createOpenTokenSource({ clientId: config.clientId });
     case 'client-credentials': {
       if (!config.clientId || !config.clientSecret) {
@@ -38,7 +43,8 @@ export async function createTokenSource(
     }
     case 'oidc': {
       const { createDesktopSessionTokenSource } = await import('../../desktop/session-token-source');
-      return createDesktopSessionTokenSource({ fetch: options.fetch });
+      // The client-id header: the settings' when given, else the signed-in session's client.
+      return createDesktopSessionTokenSource({ fetch: options.fetch, clientId: config.clientId });
     }
   }
 }

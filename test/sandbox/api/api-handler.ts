@@ -106,6 +106,8 @@ export function createApiHandler(parts: ApiServerParts): (req: IncomingMessage, 
     const method = req.method ?? 'GET';
     const auth = req.headers.authorization !== undefined;
     const presented = bearerToken(req);
+    const clientIdHeader = req.headers['client-id'];
+    const clientId = typeof clientIdHeader === 'string' && clientIdHeader !== '' ? clientIdHeader : undefined;
     let tokenKind: RequestLogEntry['tokenKind'];
     res.once('close', () => {
       parts.log.push({
@@ -114,6 +116,7 @@ export function createApiHandler(parts: ApiServerParts): (req: IncomingMessage, 
         auth,
         ...(presented ? { tokenFingerprint: tokenFingerprint(presented) } : {}),
         ...(tokenKind ? { tokenKind } : {}),
+        ...(clientId ? { clientId } : {}),
         status: res.writableFinished ? res.statusCode : 0,
         time,
       });

@@ -69,13 +69,14 @@ export const authRoutes: Route[] = [
       const body = await readJsonObject(req);
       const clientId = requireString(body, 'client_id');
       const clientSecret = requireString(body, 'client_secret');
-      const apiKey = optionalString(body, 'api_key');
+      // `sharing_key` is the published name of the workspace key; Eka's SDK sends it as `api_key`.
+      const keys = [optionalString(body, 'sharing_key'), optionalString(body, 'api_key')];
       const { integrator } = api;
       if (!same(clientId, integrator.clientId) || !same(clientSecret, integrator.clientSecret)) {
         throw new ApiError(401, 'invalid_client', 'The client id or client secret is not correct.');
       }
-      if (apiKey !== undefined && !same(apiKey, integrator.apiKey)) {
-        throw new ApiError(401, 'invalid_api_key', 'The API key is not correct.');
+      if (keys.some((key) => key !== undefined && !same(key, integrator.apiKey))) {
+        throw new ApiError(401, 'invalid_api_key', 'The workspace key (sharing_key) is not correct.');
       }
       return { json: await api.tokens.issue(clientId) };
     },
@@ -95,9 +96,12 @@ export const authRoutes: Route[] = [
           'Send the access token in "access_token" or the Authorization header.',
         );
       }
+      // authorization.yml lists Client-Id as a required header here.
       const header = req.headers['client-id'];
-      const clientId = typeof header === 'string' && header !== '' ? header : undefined;
-      return { json: await api.tokens.refresh(accessToken, refreshToken, clientId) };
+      if (typeof header !== 'string' || header === '') {
+        throw new ApiError(400, 'invalid_request', 'The Client-Id header is required.');
+      }
+      return { json: await api.tokens.refresh(accessToken, refreshToken, header) };
     },
   },
   {

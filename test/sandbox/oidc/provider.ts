@@ -166,7 +166,7 @@ export async function createSandboxProvider(settings: ProviderSettings): Promise
     },
     interactions: {
       url(_ctx: unknown, interaction: { uid: string }) {
-        return `/interaction/${interaction.uid}`;
+        return `${new URL(settings.issuer).pathname.replace(/\/+$/, '')}/interaction/${interaction.uid}`;
       },
     },
     clientBasedCORS: () => true,
