@@ -385,7 +385,12 @@ export class EkaOAuthProxy implements OAuthServerProvider {
       );
     });
     const target = new URL(metadata.authorization_endpoint);
-    const scopes = this.#settings.scopes;
+    // Ask only for what the provider lists (Eka's discovery lists openid and profile); openid always.
+    const listed = Array.isArray(metadata.scopes_supported) ? metadata.scopes_supported : undefined;
+    const scopes = [
+      'openid',
+      ...this.#settings.scopes.filter((scope) => scope !== 'openid' && (!listed || listed.includes(scope))),
+    ];
     target.search = new URLSearchParams({
       client_id: this.#settings.clientId,
       response_type: 'code',

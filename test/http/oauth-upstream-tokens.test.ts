@@ -32,16 +32,37 @@ describe.each([
     kind: 'eka-oidc',
     exchangePath: /^\/connect-auth\/v1\/oidc-client\/[^/]+\/verify$/,
     refreshPath: /^\/connect-auth\/v1\/oidc-client\/[^/]+\/refresh$/,
+    scopesSupported: undefined,
   },
-  { tokenUse: 'direct', kind: 'provider', exchangePath: undefined, refreshPath: undefined },
-] as const)('upstream Eka tokens, tokenUse $tokenUse', ({ tokenUse, kind, exchangePath, refreshPath }) => {
+  {
+    // Eka's published discovery lists only these: sign-in asks for no more, and still renews.
+    tokenUse: 'exchange',
+    kind: 'eka-oidc',
+    exchangePath: /^\/connect-auth\/v1\/oidc-client\/[^/]+\/verify$/,
+    refreshPath: /^\/connect-auth\/v1\/oidc-client\/[^/]+\/refresh$/,
+    scopesSupported: ['openid', 'profile'],
+  },
+  {
+    tokenUse: 'direct',
+    kind: 'provider',
+    exchangePath: undefined,
+    refreshPath: undefined,
+    scopesSupported: undefined,
+  },
+] as const)('upstream Eka tokens, tokenUse $tokenUse, provider scopes $scopesSupported', ({
+  tokenUse,
+  kind,
+  exchangePath,
+  refreshPath,
+  scopesSupported,
+}) => {
   let sandbox: Sandbox;
   let server: TestServer;
   let oauth: BrowserOAuthClient;
   let now = Date.now();
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox();
+    sandbox = await startTestSandbox(scopesSupported ? { scopesSupported: [...scopesSupported] } : {});
     server = await startTestServer(sandbox, {
       oauth: true,
       clock: () => now,
@@ -54,6 +75,26 @@ describe.each([
     await oauth?.close();
     await server?.close();
     await sandbox?.stop();
+  });
+
+  it('asks Eka only for the scopes its discovery lists', async () => {
+    const register = await fetch(`${server.baseUrl}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:1/cb'], token_endpoint_auth_method: 'none' }),
+    });
+    const { client_id } = (await register.json()) as { client_id: string };
+    const url = new URL(`${server.baseUrl}/authorize`);
+    url.search = new URLSearchParams({
+      response_type: 'code',
+      client_id,
+      redirect_uri: 'http://127.0.0.1:1/cb',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    }).toString();
+    const response = await fetch(url, { redirect: 'manual' });
+    const scope = new URL(response.headers.get('location') ?? '').searchParams.get('scope');
+    expect(scope).toBe((scopesSupported ?? ['openid', 'profile', 'email', 'offline_access']).join(' '));
   });
 
   it('calls Eka with the sign-in’s Eka tokens and renews them on the server', async () => {
