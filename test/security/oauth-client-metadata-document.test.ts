@@ -64,6 +64,20 @@ beforeAll(async () => {
   documents = createServer({ key: readFileSync(keyFile), cert: readFileSync(caFile) }, (req, res) => {
     hits += 1;
     const clientId = `${documentBase}${req.url}`;
+    if (req.url === '/moved.json') {
+      res.writeHead(302, { location: `${documentBase}/client.json` }).end();
+      return;
+    }
+    if (req.url === '/big.json') {
+      const padded = {
+        client_id: clientId,
+        redirect_uris: [redirectUri],
+        client_name: 'x',
+        pad: 'p'.repeat(6_000),
+      };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(padded));
+      return;
+    }
     const body =
       req.url === '/other.json'
         ? { client_id: `${documentBase}/someone-else.json`, redirect_uris: [redirectUri] }
@@ -153,6 +167,15 @@ describe('Client ID Metadata Documents', () => {
     expect(await other.text()).toContain('names another client_id');
     const plain = await authorize(server, `http://127.0.0.1:1/client.json`);
     expect(plain.status).toBe(400);
+  });
+
+  it('refuses a document over 5 KB and does not follow redirects', async () => {
+    const big = await authorize(server, `${documentBase}/big.json`);
+    expect(big.status).toBe(400);
+    expect(await big.text()).toContain('larger than 5120 bytes');
+    const moved = await authorize(server, `${documentBase}/moved.json`);
+    expect(moved.status).toBe(400);
+    expect(await moved.text()).toContain('redirects are not followed');
   });
 
   it('classes private, loopback, link-local and mapped addresses as not public', () => {
