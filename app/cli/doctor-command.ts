@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { assertKeychainAvailable } from '../../server/desktop/secret-store';
 import { resolveEndpoints, type Settings } from '../../server/desktop/settings';
+import { loginScopes } from '../core/login';
 import { CliFailure } from './cli-error';
 import type { CliContext } from './context';
 import { parseCommandArgs } from './parse';
@@ -31,6 +32,47 @@ export function serverBundleCandidates(): string[] {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The sign-in service: discovery at `{issuer}/.well-known/openid-configuration`
+ * (the issuer may have a path, as Eka's `/oauth2`) naming that same issuer,
+ * with the scopes sign-in will ask for and the token use.
+ */
+async function checkIssuer(settings: Settings): Promise<Check> {
+  const { issuer, tokenUse } = resolveEndpoints(settings);
+  const discovery = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+  let response: Response;
+  try {
+    response = await fetch(discovery, { signal: AbortSignal.timeout(5000) });
+  } catch (error) {
+    return { name: 'issuer', ok: false, detail: `${issuer} is not reachable (${message(error)})` };
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    return { name: 'issuer', ok: false, detail: `${discovery} answered ${response.status}` };
+  }
+  let doc: { issuer?: unknown; scopes_supported?: unknown };
+  try {
+    doc = (await response.json()) as typeof doc;
+  } catch {
+    return { name: 'issuer', ok: false, detail: `${discovery} is not an OpenID discovery document` };
+  }
+  if (typeof doc?.issuer !== 'string' || doc.issuer.replace(/\/+$/, '') !== issuer.replace(/\/+$/, '')) {
+    return {
+      name: 'issuer',
+      ok: false,
+      detail: `${discovery} names the issuer ${String(doc?.issuer).slice(0, 200)}, not ${issuer}: check the issuer URL (with its path)`,
+    };
+  }
+  const supported = Array.isArray(doc.scopes_supported)
+    ? doc.scopes_supported.filter((scope): scope is string => typeof scope === 'string')
+    : undefined;
+  return {
+    name: 'issuer',
+    ok: true,
+    detail: `${issuer} answers (sign-in asks for "${loginScopes(supported, tokenUse)}"; token use ${tokenUse})`,
+  };
 }
 
 /** `eka-mcp doctor`: one line per check on stdout; exit 1 when any fails. */
@@ -79,19 +121,7 @@ export async function runDoctorCommand(args: string[], ctx: CliContext): Promise
   }
   // The sign-in service matters only when signing in with an Eka account.
   if (settings && settings.mode === 'oidc') {
-    const { issuer } = resolveEndpoints(settings);
-    const discovery = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
-    try {
-      const response = await fetch(discovery, { signal: AbortSignal.timeout(5000) });
-      await response.body?.cancel();
-      checks.push(
-        response.ok
-          ? { name: 'issuer', ok: true, detail: `${issuer} answers` }
-          : { name: 'issuer', ok: false, detail: `${discovery} answered ${response.status}` },
-      );
-    } catch (error) {
-      checks.push({ name: 'issuer', ok: false, detail: `${issuer} is not reachable (${message(error)})` });
-    }
+    checks.push(await checkIssuer(settings));
   }
   for (const check of checks) ctx.stdout(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}`);
   const failed = checks.filter((check) => !check.ok);

@@ -20,6 +20,9 @@ Options:
   --issuer URL         OpenID provider (default: the environment's)
   --client-id ID       desktop client id at the provider (default: eka-mcp-desktop)
   --api-base-url URL   Eka API base URL (default: the environment's)
+  --token-use USE      exchange (default): trade the ID token for Eka API
+                       tokens at Eka's OIDC token API; direct: send the
+                       provider's access token to the API as it is
   --no-browser         print the sign-in URL on one line of stdout instead of
                        opening a browser, then wait for the redirect
   --timeout SECONDS    give up after this long, 1 to 86400 (default 300)
@@ -42,6 +45,7 @@ export async function runLoginCommand(args: string[], ctx: CliContext): Promise<
     issuer: { type: 'string' },
     'client-id': { type: 'string' },
     'api-base-url': { type: 'string' },
+    'token-use': { type: 'string' },
     'no-browser': { type: 'boolean' },
     timeout: { type: 'string' },
     port: { type: 'string' },
@@ -52,6 +56,10 @@ export async function runLoginCommand(args: string[], ctx: CliContext): Promise<
   }
   if (values.env !== undefined && !isEkaEnvironment(values.env)) {
     throw new CliUsageError(`login: --env must be production, development or sandbox (got "${values.env}")`);
+  }
+  const tokenUse = values['token-use'];
+  if (tokenUse !== undefined && tokenUse !== 'exchange' && tokenUse !== 'direct') {
+    throw new CliUsageError(`login: --token-use must be exchange or direct (got "${tokenUse}")`);
   }
   const timeoutSeconds = wholeNumber('timeout', values.timeout, 1, 24 * 3600);
   const port = wholeNumber('port', values.port, 0, 65535);
@@ -72,6 +80,7 @@ export async function runLoginCommand(args: string[], ctx: CliContext): Promise<
     issuer: values.issuer ?? (envChanged ? undefined : current.issuer),
     clientId: values['client-id'] ?? (envChanged ? undefined : current.clientId),
     apiBaseUrl: values['api-base-url'] ?? (envChanged ? undefined : current.apiBaseUrl),
+    tokenUse: tokenUse ?? current.tokenUse,
   };
   const endpoints = resolveEndpoints({ ...current, ...patch } as typeof current);
 
@@ -83,6 +92,8 @@ export async function runLoginCommand(args: string[], ctx: CliContext): Promise<
     const result = await login({
       issuer: endpoints.issuer,
       clientId: endpoints.clientId,
+      apiBaseUrl: endpoints.apiBaseUrl,
+      tokenUse: endpoints.tokenUse,
       secretStore: ctx.secretStore,
       lockDir: ctx.home,
       signal: controller.signal,

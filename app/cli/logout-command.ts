@@ -4,8 +4,9 @@ import { parseCommandArgs } from './parse';
 
 export const LOGOUT_HELP = `Usage: eka-mcp logout
 
-Sign out: revoke the session at Eka (when the provider offers revocation) and
-delete it from the OS keychain. Running servers stop using it at once.
+Sign out: delete the session from the OS keychain (a session that holds the
+provider's own tokens, token use "direct", is first revoked at the provider
+when it offers revocation). Running servers stop using it at once.
 
 Options:
   -h, --help   show this help`;

@@ -65,6 +65,7 @@ export async function runStatusCommand(args: string[], ctx: CliContext): Promise
       `Environment:   ${status.environment}`,
       ...(status.mode === 'oidc' ? [`Issuer:        ${status.issuer}`] : []),
       `API:           ${status.apiBaseUrl}`,
+      ...(status.mode === 'oidc' ? [`Token use:     ${status.tokenUse}`] : []),
       ...account,
     ].join('\n'),
   );

@@ -427,6 +427,8 @@ export function createController(options: ControllerOptions): Controller {
     const done = login({
       issuer: endpoints.issuer,
       clientId: endpoints.clientId,
+      apiBaseUrl: endpoints.apiBaseUrl,
+      tokenUse: endpoints.tokenUse,
       secretStore: options.secretStore,
       lockDir: options.settingsDir,
       fetch: options.fetch,

@@ -14,6 +14,8 @@ export type LoginErrorCode =
   | 'state-mismatch'
   | 'issuer-mismatch'
   | 'token-exchange-failed'
+  | 'eka-token-refused'
+  | 'eka-unreachable'
   | 'id-token-invalid';
 
 /** Sign-in failed: `code` is stable, the message tells the clinician what happened and what to do. */

@@ -1,17 +1,28 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as client from 'openid-client';
+import { exchangeIdToken } from '../../server/desktop/eka-oidc-tokens';
 import { DesktopError } from '../../server/desktop/errors';
 import { checkIssuerUrl, discoverProvider } from '../../server/desktop/oidc-config';
 import { withRefreshLock } from '../../server/desktop/refresh-lock';
 import { assertKeychainAvailable, type SecretStore } from '../../server/desktop/secret-store';
-import { type Session, writeSessionRecord } from '../../server/desktop/session';
+import { type SessionInput, type TokenUse, writeSessionRecord } from '../../server/desktop/session';
+import { TokenCallError } from '../../server/eka/token-sources/token-call';
 import { echoProviderText, isSafeAuthorizationUrl } from './login-checks';
 import { LoginError } from './login-error';
 import { renderLoginPage } from './login-page';
 
-/** Scopes asked for: identity plus a refresh token that outlives the browser. */
-export const LOGIN_SCOPE = 'openid profile email offline_access';
+/**
+ * The scopes to ask for: `openid`, plus `profile` and `email` when discovery
+ * lists them in `scopes_supported`, plus `offline_access` when listed and the
+ * provider's own refresh token is needed (`direct`; with `exchange` Eka's
+ * OIDC refresh API renews the session). Nothing that discovery does not list.
+ */
+export function loginScopes(scopesSupported: readonly string[] | undefined, tokenUse: TokenUse): string {
+  const listed = new Set(scopesSupported ?? []);
+  const wanted = ['profile', 'email', ...(tokenUse === 'direct' ? ['offline_access'] : [])];
+  return ['openid', ...wanted.filter((scope) => listed.has(scope))].join(' ');
+}
 export const CALLBACK_PATH = '/callback';
 export const DEFAULT_LOGIN_TIMEOUT_MS = 5 * 60_000;
 /** After a cancel or timeout the port keeps answering this long, so a late browser tab gets a page, not a connection error. */
@@ -21,6 +32,10 @@ export interface LoginOptions {
   issuer: string;
   /** The desktop app's public client id at the issuer. */
   clientId: string;
+  /** The Eka API whose OIDC token APIs turn the ID token into Eka API tokens (`exchange`). */
+  apiBaseUrl: string;
+  /** `exchange` (default): Eka API tokens from the OIDC token APIs; `direct`: the provider's tokens as they are. */
+  tokenUse?: TokenUse;
   secretStore: SecretStore;
   /** Folder of the refresh lock (the settings folder): the new session is written under it. */
   lockDir: string;
@@ -44,6 +59,7 @@ export interface LoginOptions {
 export interface LoginResult {
   issuer: string;
   clientId: string;
+  tokenUse: TokenUse;
   name?: string;
   email?: string;
   expiresAt: number;
@@ -155,11 +171,12 @@ function describeTokenError(error: unknown): LoginError {
  * "Sign in with Eka": OAuth 2.0 for native apps (RFC 8252) with the system browser.
  *
  * Discovers the provider, listens once on 127.0.0.1 (random port), opens the
- * authorization URL (PKCE S256, state, nonce, `prompt=consent`,
- * `offline_access`), checks the redirect's `state` and `iss` (RFC 9207),
+ * authorization URL (PKCE S256, state, nonce, `prompt=consent`, the scopes of
+ * `loginScopes`), checks the redirect's `state` and `iss` (RFC 9207),
  * exchanges the code, validates the ID token, takes name and email from its
- * claims or UserInfo, and stores the session in the keychain. Any failure
- * stores nothing; the port always closes.
+ * claims or UserInfo, then (`exchange`) trades the ID token for Eka API
+ * tokens at Eka's OIDC token API, and stores the session in the keychain.
+ * Any failure stores nothing; the port always closes.
  */
 export async function login(options: LoginOptions): Promise<LoginResult> {
   if (loginActive) {
@@ -185,8 +202,36 @@ function issuerForMessage(issuer: string): string {
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
+/** A failed `/verify` as the clinician sees it. */
+function describeExchangeError(error: unknown, apiBaseUrl: string): LoginError {
+  if (error instanceof TokenCallError) {
+    const where = new URL(apiBaseUrl).origin;
+    if (error.failure === 'network' || error.failure === 'timeout') {
+      return new LoginError(
+        'eka-unreachable',
+        `Signed in at the provider, but could not reach the Eka API at ${where} to get Eka tokens: check your connection and sign in again`,
+        { cause: error },
+      );
+    }
+    if (error.refused) {
+      return new LoginError(
+        'eka-token-refused',
+        `Eka did not accept this sign-in (${error.status}${error.ekaError ? `: ${echoProviderText(error.ekaError)}` : ''}): check that the issuer and client id are Eka's, then sign in again`,
+        { cause: error },
+      );
+    }
+    return new LoginError(
+      'eka-unreachable',
+      `The Eka API at ${where} could not issue tokens right now (${error.status || error.failure}): try again in a moment`,
+      { cause: error },
+    );
+  }
+  return describeTokenError(error);
+}
+
 async function runLogin(options: LoginOptions): Promise<LoginResult> {
   const now = options.now ?? Date.now;
+  const tokenUse = options.tokenUse ?? 'exchange';
   if (options.signal?.aborted) throw new LoginError('cancelled', 'Sign-in cancelled');
   try {
     checkIssuerUrl(options.issuer);
@@ -311,18 +356,46 @@ async function runLogin(options: LoginOptions): Promise<LoginResult> {
         }
       }
       const at = now();
-      const session: Session = {
-        state: 'signed-in',
-        accessToken: tokens.access_token,
-        refreshToken: tokens.refresh_token,
+      const identity = {
+        state: 'signed-in' as const,
         idToken: tokens.id_token,
-        expiresAt: at + (tokens.expiresIn() ?? 300) * 1000,
+        subject: claims.sub,
         issuer: metadata.issuer,
         clientId: options.clientId,
         name,
         email,
         signedInAt: at,
       };
+      let session: SessionInput;
+      if (tokenUse === 'exchange') {
+        // Eka API tokens come from Eka's OIDC token API, for the ID token just validated.
+        let eka: Awaited<ReturnType<typeof exchangeIdToken>>;
+        try {
+          eka = await exchangeIdToken(
+            { apiBaseUrl: options.apiBaseUrl, clientId: options.clientId, fetch: options.fetch, now },
+            tokens.id_token as string,
+          );
+        } catch (cause) {
+          throw describeExchangeError(cause, options.apiBaseUrl);
+        }
+        session = {
+          ...identity,
+          tokenUse,
+          accessToken: eka.accessToken,
+          refreshToken: eka.refreshToken,
+          expiresAt: eka.expiresAt,
+          refreshExpiresAt: eka.refreshExpiresAt,
+          apiBaseUrl: options.apiBaseUrl,
+        };
+      } else {
+        session = {
+          ...identity,
+          tokenUse,
+          accessToken: tokens.access_token,
+          refreshToken: tokens.refresh_token,
+          expiresAt: at + (tokens.expiresIn() ?? 300) * 1000,
+        };
+      }
       await withRefreshLock(options.lockDir, async () => {
         // A cancel or timeout that came during the exchange wins: store nothing.
         if (settled) throw new LoginError('cancelled', 'Sign-in cancelled');
@@ -332,6 +405,7 @@ async function runLogin(options: LoginOptions): Promise<LoginResult> {
       settle.resolve({
         issuer: session.issuer,
         clientId: session.clientId,
+        tokenUse,
         name,
         email,
         expiresAt: session.expiresAt,
@@ -405,7 +479,7 @@ async function runLogin(options: LoginOptions): Promise<LoginResult> {
     try {
       authorizationUrl = client.buildAuthorizationUrl(config, {
         redirect_uri: redirectUri,
-        scope: LOGIN_SCOPE,
+        scope: loginScopes(metadata.scopes_supported, tokenUse),
         response_type: 'code',
         code_challenge: codeChallenge,
         code_challenge_method: 'S256',

@@ -22,8 +22,8 @@ export interface SignOutResult {
 }
 
 /**
- * Signs out: revokes the refresh token at the provider when it offers
- * revocation, deletes the session from the keychain, and notifies. Every
+ * Signs out: for a `direct` session, revokes the provider's refresh token
+ * when the provider offers revocation; deletes the session from the keychain, and notifies. Every
  * server process reads the keychain on each call, so they see it at once.
  * The local session is removed even when the provider cannot be reached.
  */
@@ -32,7 +32,9 @@ export async function signOut(options: SignOutOptions): Promise<SignOutResult> {
     const record = await readSessionRecord(options.secretStore).catch(() => null);
     let revoked = false;
     let revocationError: string | undefined;
-    if (record?.state === 'signed-in') {
+    // Eka publishes no revocation for the API tokens of its OIDC token APIs: an `exchange`
+    // session ends by being deleted here. A `direct` one holds the provider's tokens.
+    if (record?.state === 'signed-in' && record.tokenUse === 'direct') {
       const token = record.refreshToken ?? record.accessToken;
       try {
         const config = await discoverProvider({

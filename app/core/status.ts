@@ -8,6 +8,8 @@ export interface SignInStatus {
   environment: 'production' | 'development' | 'sandbox';
   issuer: string;
   apiBaseUrl: string;
+  /** How Eka API tokens are had: the session's when signed in, else the setting's (default exchange). */
+  tokenUse: 'exchange' | 'direct';
   signedIn: boolean;
   name: string | null;
   email: string | null;
@@ -59,6 +61,7 @@ export async function getStatus(options: {
     environment: settings.environment,
     issuer: signedIn ? record.issuer : endpoints.issuer,
     apiBaseUrl: endpoints.apiBaseUrl,
+    tokenUse: signedIn ? record.tokenUse : endpoints.tokenUse,
     signedIn,
     name,
     email,

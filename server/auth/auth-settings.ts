@@ -1,6 +1,7 @@
 import { type EkaEnvironment, ENVIRONMENTS } from '../config/environments';
 import { EkaConfigError } from '../errors';
 import { redactText } from '../redact';
+import type { TokenCheck } from './direct-token-validator';
 
 /** How the HTTP mode authenticates callers. */
 export type AuthSettings = OpenAuthSettings | EkaOAuthSettings;
@@ -22,18 +23,41 @@ export interface EkaOAuthSettings {
   issuer: string;
   /** Scopes requested upstream for MCP clients. */
   scopes: string[];
-  /** Eka API base URL, for the direct-token check. */
+  /** Eka API base URL, for the direct-token check and the OIDC token APIs. */
   apiBaseUrl: string;
-  /** Path of the Eka API token check, relative to `apiBaseUrl`. */
-  validatePath: string;
-  /** Redis URL for registered clients, pending logins and token verdicts; memory when absent. */
+  /** How a direct Eka token is checked (path relative to `apiBaseUrl`). */
+  tokenCheck: TokenCheck;
+  /** Whether raw Eka tokens are accepted at all (the internal-integrations path). */
+  directTokens: boolean;
+  /** When not empty, only direct tokens whose verdict names one of these client ids are accepted. */
+  directClientIds: string[];
+  /**
+   * Which upstream tokens the server keeps for Eka calls: `exchange` turns the
+   * provider's ID token into Eka API tokens (`/connect-auth/v1/oidc-client/{id}/verify`);
+   * `direct` uses the provider's access token as the API accepts it.
+   */
+  tokenUse: 'exchange' | 'direct';
+  /** Lifetime of this server's own access tokens, seconds. */
+  accessTokenTtl: number;
+  /** Lifetime of this server's own refresh tokens, seconds. */
+  refreshTokenTtl: number;
+  /** Most dynamic registrations per hour, per instance and across instances (Redis). */
+  registrationLimit: number;
+  /** Most dynamic registrations per hour from one client address. */
+  registrationsPerAddress: number;
+  /** Test setting: Client ID Metadata Documents may be on private or loopback addresses. */
+  cimdAllowPrivate: boolean;
+  /** Test setting: an extra CA (PEM file) trusted for Client ID Metadata Documents. */
+  cimdCaFile: string | undefined;
+  /** Redis URL for registered clients, pending logins, grants and token verdicts; memory when absent. */
   redisUrl: string | undefined;
 }
 
 const PREFIX = 'FASTMCP_SERVER_AUTH_EKACARE_';
 const REQUIRED = ['BASE_URL', 'CLIENT_ID', 'CLIENT_SECRET'] as const;
 const DEFAULT_SCOPES = 'openid profile email offline_access';
-const DEFAULT_VALIDATE_PATH = '/connect-auth/v1/account/validate';
+/** A cheap authenticated read Eka publishes (doc-tool.yaml): the default direct-token check. */
+const DEFAULT_CHECK_PATH = '/dr/v1/business/entities';
 
 /**
  * Reads the HTTP-mode auth settings from the environment.
@@ -82,13 +106,44 @@ export function readAuthSettings(
     'EKA_API_BASE_URL',
     parseUrl('EKA_API_BASE_URL', defaults.apiBaseUrl ?? env.EKA_API_BASE_URL ?? envDefaults.apiBaseUrl),
   );
-  const validatePath = value('VALIDATE_PATH') ?? DEFAULT_VALIDATE_PATH;
-  if (!validatePath.startsWith('/')) {
-    throw new EkaConfigError(
-      'invalid_config',
-      `${PREFIX}VALIDATE_PATH must start with "/" (got "${validatePath}").`,
-    );
-  }
+  const path = (name: string, fallback: string | undefined): string | undefined => {
+    const raw = value(name) ?? fallback;
+    if (raw !== undefined && (!raw.startsWith('/') || /[?#\s]/.test(raw))) {
+      throw new EkaConfigError(
+        'invalid_config',
+        `${PREFIX}${name} must be a path starting with "/", without query (got "${raw}").`,
+      );
+    }
+    return raw;
+  };
+  const validatePath = path('VALIDATE_PATH', undefined);
+  const tokenCheck: TokenCheck = validatePath
+    ? { kind: 'validate', path: validatePath }
+    : { kind: 'read', path: path('CHECK_PATH', DEFAULT_CHECK_PATH) as string };
+  const choice = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = value(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    const found = allowed.find((item) => item === raw);
+    if (!found) {
+      throw new EkaConfigError(
+        'invalid_config',
+        `${PREFIX}${name} must be one of ${allowed.join(', ')} (got "${raw}").`,
+      );
+    }
+    return found;
+  };
+  const seconds = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new EkaConfigError(
+        'invalid_config',
+        `${PREFIX}${name} must be a whole number from ${min} to ${max} (got "${raw}").`,
+      );
+    }
+    return n;
+  };
   const redisUrl = value('CLIENT_STORAGE_BE');
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     throw new EkaConfigError(
@@ -105,7 +160,19 @@ export function readAuthSettings(
     issuer,
     scopes: (value('SCOPES') ?? DEFAULT_SCOPES).split(/\s+/).filter(Boolean),
     apiBaseUrl,
-    validatePath,
+    tokenCheck,
+    directTokens: choice('DIRECT_TOKENS', ['on', 'off'] as const, 'on') === 'on',
+    directClientIds: (value('DIRECT_CLIENT_IDS') ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+    tokenUse: choice('TOKEN_USE', ['exchange', 'direct'] as const, 'exchange'),
+    accessTokenTtl: seconds('ACCESS_TOKEN_TTL', 600, 60, 3600),
+    refreshTokenTtl: seconds('REFRESH_TOKEN_TTL', 30 * 24 * 3600, 600, 90 * 24 * 3600),
+    registrationLimit: seconds('REGISTRATION_LIMIT', 100, 1, 100_000),
+    registrationsPerAddress: seconds('REGISTRATIONS_PER_ADDRESS', 20, 1, 100_000),
+    cimdAllowPrivate: env.EKA_MCP_CIMD_ALLOW_PRIVATE?.trim() === '1',
+    cimdCaFile: env.EKA_MCP_CIMD_CA_FILE?.trim() || undefined,
     redisUrl,
   };
 }

@@ -13,14 +13,19 @@ export const CONSENT_PATH = '/oauth/consent';
 /** The cookie that ties the consent form to the browser that was shown it. */
 export const CONSENT_COOKIE = 'eka_mcp_consent';
 
-/** Response headers of the consent page: no framing (clickjacking), no scripts, no caching. */
+/**
+ * Response headers of the consent page: no framing (clickjacking), no scripts,
+ * no caching, no referrer to other sites. `same-origin`, not `no-referrer`:
+ * under `no-referrer` browsers send the form with `Origin: null`, which the
+ * form's origin check rightly refuses.
+ */
 export const CONSENT_PAGE_HEADERS: Record<string, string> = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
   'content-security-policy':
     "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  'referrer-policy': 'same-origin',
   'x-content-type-options': 'nosniff',
 };
 
@@ -53,6 +58,26 @@ export function renderConsentPage(options: {
 <button type="submit" name="decision" value="allow">Allow and sign in</button>
 <button type="submit" name="decision" value="deny">Deny</button>
 </form>
+</main>
+</body>
+</html>
+`;
+}
+
+/** Our own page for an error that must not be sent to the MCP client's redirect URI. */
+export function renderErrorPage(options: { title: string; message: string }): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(options.title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;color:#1a1a1a}h1{font-size:1.4rem}</style>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(options.title)}</h1>
+<p>${escapeHtml(options.message)}</p>
 </main>
 </body>
 </html>

@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { EkaAuthError } from '../errors';
 import { type Clock, systemClock } from './clock';
 import type { TokenVerdict } from './token-verdict';
@@ -15,12 +16,23 @@ export class TokenCheckUnavailableError extends EkaAuthError {
 }
 
 /**
- * Validates a raw Eka token against the Eka API token check
- * (`GET {api}{validatePath}` with the token as bearer), through the verdict
- * cache. Concurrent checks of one token share a single request.
+ * How a raw Eka token is checked:
+ * - `read` (default): a cheap authenticated read Eka publishes
+ *   (`GET /dr/v1/business/entities`): 2xx valid, 401/403 invalid, anything
+ *   else unavailable. The subject, client id and expiry come from the
+ *   token's own claims when it is a JWT (Eka accepted it, so they are Eka's).
+ * - `validate`: a token-introspection path that answers `{active, sub,
+ *   client_id, exp}`, for deployments that have one.
+ */
+export type TokenCheck = { kind: 'read'; path: string } | { kind: 'validate'; path: string };
+
+/**
+ * Validates a raw Eka token with the Eka API (the token as bearer), through
+ * the verdict cache. Concurrent checks of one token share a single request.
  */
 export class DirectTokenValidator {
   readonly #url: string;
+  readonly #check: TokenCheck;
   readonly #cache: VerdictCache;
   readonly #clock: Clock;
   readonly #fetch: typeof fetch;
@@ -28,12 +40,13 @@ export class DirectTokenValidator {
 
   constructor(options: {
     apiBaseUrl: string;
-    validatePath: string;
+    check: TokenCheck;
     cache: VerdictCache;
     clock?: Clock;
     fetch?: typeof fetch;
   }) {
-    this.#url = `${options.apiBaseUrl.replace(/\/+$/, '')}${options.validatePath}`;
+    this.#check = options.check;
+    this.#url = `${options.apiBaseUrl.replace(/\/+$/, '')}${options.check.path}`;
     this.#cache = options.cache;
     this.#clock = options.clock ?? systemClock;
     this.#fetch = options.fetch ?? fetch;
@@ -67,6 +80,9 @@ export class DirectTokenValidator {
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel();
       verdict = { active: false };
+    } else if (response.ok && this.#check.kind === 'read') {
+      await response.body?.cancel();
+      verdict = claimsVerdict(token, this.#clock());
     } else if (response.ok) {
       verdict = parseVerdict(await response.json().catch(() => undefined), this.#clock());
     } else {
@@ -92,6 +108,30 @@ function parseVerdict(body: unknown, now: number): TokenVerdict {
     active: true,
     ...(typeof record.sub === 'string' ? { sub: record.sub } : {}),
     ...(typeof record.client_id === 'string' ? { clientId: record.client_id } : {}),
+    ...(exp !== undefined ? { exp } : {}),
+  };
+}
+
+/** The verdict on a token Eka just accepted: its own claims when it is a JWT, else just valid. */
+function claimsVerdict(token: string, now: number): TokenVerdict {
+  let claims: Record<string, unknown> = {};
+  try {
+    claims = decodeJwt(token);
+  } catch {
+    return { active: true };
+  }
+  const exp = typeof claims.exp === 'number' && Number.isFinite(claims.exp) ? claims.exp : undefined;
+  if (exp !== undefined && exp * 1000 <= now) return { active: false };
+  const clientId =
+    typeof claims.client_id === 'string'
+      ? claims.client_id
+      : typeof claims.azp === 'string'
+        ? claims.azp
+        : undefined;
+  return {
+    active: true,
+    ...(typeof claims.sub === 'string' ? { sub: claims.sub } : {}),
+    ...(clientId ? { clientId } : {}),
     ...(exp !== undefined ? { exp } : {}),
   };
 }

@@ -3,19 +3,16 @@ import { type Clock, systemClock } from './clock';
 import type { UpstreamProvider } from './upstream-provider';
 
 /**
- * Verifies access tokens issued by Eka's OpenID provider for this server:
- * signature (the provider's JWKS), issuer, audience (this server's resource)
- * and expiry.
+ * Verifies JWTs issued by Eka's OpenID provider: signature (the provider's
+ * JWKS), issuer and expiry. The audience is the caller's to judge.
  */
 export class JwtVerifier {
   readonly #upstream: UpstreamProvider;
-  readonly #audience: string;
   readonly #clock: Clock;
   #jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
 
-  constructor(options: { upstream: UpstreamProvider; audience: string; clock?: Clock }) {
+  constructor(options: { upstream: UpstreamProvider; clock?: Clock }) {
     this.#upstream = options.upstream;
-    this.#audience = options.audience;
     this.#clock = options.clock ?? systemClock;
   }
 
@@ -30,13 +27,12 @@ export class JwtVerifier {
     }
   }
 
-  /** The verified claims; rejects on a bad signature, another issuer or audience, or expiry. */
+  /** The verified claims; rejects on a bad signature, another issuer, or expiry. */
   async verify(token: string): Promise<JWTPayload> {
     const metadata = await this.#upstream.metadata();
     this.#jwks ??= createRemoteJWKSet(new URL(metadata.jwks_uri));
     const { payload } = await jwtVerify(token, this.#jwks, {
       issuer: [metadata.issuer, this.#upstream.issuer],
-      audience: this.#audience,
       requiredClaims: ['exp'],
       currentDate: new Date(this.#clock()),
     });

@@ -16,5 +16,11 @@ export interface KeyValueStore {
   /** Reads and deletes in one step, so a one-time value can be used once only. */
   take(key: string): Promise<string | undefined>;
   delete(key: string): Promise<void>;
+  /** Stores `value` only when `key` holds nothing; whether it did (a lock, a one-time mark). */
+  add(key: string, value: string, ttlSeconds: number): Promise<boolean>;
+  /** Adds one to a counter that lives `ttlSeconds` from its first increment; the new count. */
+  increment(key: string, ttlSeconds: number): Promise<number>;
+  /** Whether the store answers now (for `/health`); never rejects. */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -47,6 +47,24 @@ export class MemoryStore implements KeyValueStore {
     this.#entries.delete(key);
   }
 
+  async add(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    if ((await this.get(key)) !== undefined) return false;
+    await this.set(key, value, ttlSeconds);
+    return true;
+  }
+
+  async increment(key: string, ttlSeconds: number): Promise<number> {
+    const entry = (await this.get(key)) === undefined ? undefined : this.#entries.get(key);
+    const count = entry ? Number(entry.value) + 1 : 1;
+    if (entry) entry.value = String(count);
+    else await this.set(key, String(count), ttlSeconds);
+    return count;
+  }
+
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
   async close(): Promise<void> {
     this.#entries.clear();
   }

@@ -62,6 +62,28 @@ export class RedisStore implements KeyValueStore {
     await this.#commands.del(KEY_PREFIX + key);
   }
 
+  async add(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    const reply = await this.#commands.set(KEY_PREFIX + key, value, {
+      expiration: { type: 'EX', value: Math.max(1, Math.ceil(ttlSeconds)) },
+      condition: 'NX',
+    });
+    return reply === 'OK';
+  }
+
+  async increment(key: string, ttlSeconds: number): Promise<number> {
+    const count = await this.#commands.incr(KEY_PREFIX + key);
+    if (count === 1) await this.#commands.expire(KEY_PREFIX + key, Math.max(1, Math.ceil(ttlSeconds)));
+    return count;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.#commands.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#client.isOpen) this.#client.destroy();
   }

@@ -9,8 +9,8 @@ const UNBOUND_VERSION = 'v1';
 /**
  * Encrypts values (AES-256-GCM) before they reach the backing store, with a
  * key derived from a secret every instance shares (this server's client
- * secret). Registered clients' secrets and Eka tokens awaiting their one-time
- * code are never in clear in Redis or in its snapshots. Each value is bound
+ * secret). Registered clients' secrets, the Eka tokens of each sign-in and
+ * this server's token records are never in clear in Redis or in its snapshots. Each value is bound
  * to its key, so one moved under another key (a pending login as a code) is
  * rejected. A value that does not decrypt reads as absent.
  */
@@ -18,9 +18,13 @@ export class SealedStore implements KeyValueStore {
   readonly #inner: KeyValueStore;
   readonly #key: Buffer;
 
-  constructor(inner: KeyValueStore, secret: string) {
+  /**
+   * `purpose` separates key domains: values sealed for one purpose (OAuth
+   * state) never open under another (token verdicts).
+   */
+  constructor(inner: KeyValueStore, secret: string, purpose = 'eka-mcp oauth state v1') {
     this.#inner = inner;
-    this.#key = Buffer.from(hkdfSync('sha256', secret, 'eka-mcp', 'eka-mcp oauth state v1', 32));
+    this.#key = Buffer.from(hkdfSync('sha256', secret, 'eka-mcp', purpose, 32));
   }
 
   get kind(): KeyValueStore['kind'] {
@@ -41,6 +45,19 @@ export class SealedStore implements KeyValueStore {
 
   delete(key: string): Promise<void> {
     return this.#inner.delete(key);
+  }
+
+  add(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    return this.#inner.add(key, this.#seal(key, value), ttlSeconds);
+  }
+
+  /** Counters are not secret: kept in clear. */
+  increment(key: string, ttlSeconds: number): Promise<number> {
+    return this.#inner.increment(key, ttlSeconds);
+  }
+
+  ping(): Promise<boolean> {
+    return this.#inner.ping();
   }
 
   close(): Promise<void> {

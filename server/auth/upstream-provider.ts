@@ -7,6 +7,7 @@ export interface UpstreamMetadata {
   token_endpoint: string;
   jwks_uri: string;
   token_endpoint_auth_methods_supported?: string[];
+  scopes_supported?: string[];
 }
 
 /** How long discovery may take. */

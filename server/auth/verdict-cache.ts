@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { AuthLogger } from './auth-logger';
 import { type Clock, systemClock } from './clock';
 import type { KeyValueStore } from './key-value-store';
+import { SealedStore } from './sealed-store';
 import type { TokenVerdict } from './token-verdict';
 
 /** A valid token is trusted this long before it is checked again. */
@@ -14,24 +15,34 @@ interface StoredVerdict extends TokenVerdict {
   until: number;
 }
 
-/** The cache key of a token: its SHA-256, never the token itself. */
-export function verdictKey(token: string): string {
-  return `verdict:${createHash('sha256').update(token).digest('hex')}`;
+/**
+ * The cache key of a token: an HMAC of it under the server secret, never the
+ * token itself, and not computable by someone who can only read the store.
+ */
+export function verdictKey(token: string, secret: string): string {
+  return `verdict:${createHmac('sha256', secret).update(token).digest('hex')}`;
 }
+
+/** The sealing purpose of verdicts: values sealed as OAuth state never open as verdicts. */
+const VERDICT_PURPOSE = 'eka-mcp token verdicts v1';
 
 /**
  * Remembers the Eka API's verdict on a token: valid for 5 minutes (never past
- * the token's own expiry), invalid for 30 seconds. A store that cannot be
- * reached is a miss (the caller validates live), logged once per outage.
+ * the token's own expiry), invalid for 30 seconds. Verdicts are sealed
+ * (AES-GCM, bound to their key) under the server secret, so a value planted
+ * in a shared store (`{"active": true}`) is not believed. A store that cannot
+ * be reached is a miss (the caller validates live), logged once per outage.
  */
 export class VerdictCache {
   readonly #store: KeyValueStore;
+  readonly #secret: string;
   readonly #clock: Clock;
   readonly #logger: AuthLogger;
   #storeDown = false;
 
-  constructor(options: { store: KeyValueStore; logger: AuthLogger; clock?: Clock }) {
-    this.#store = options.store;
+  constructor(options: { store: KeyValueStore; secret: string; logger: AuthLogger; clock?: Clock }) {
+    this.#store = new SealedStore(options.store, options.secret, VERDICT_PURPOSE);
+    this.#secret = options.secret;
     this.#logger = options.logger;
     this.#clock = options.clock ?? systemClock;
   }
@@ -40,7 +51,7 @@ export class VerdictCache {
   async get(token: string): Promise<TokenVerdict | undefined> {
     let raw: string | undefined;
     try {
-      raw = await this.#store.get(verdictKey(token));
+      raw = await this.#store.get(verdictKey(token, this.#secret));
       this.#storeUp();
     } catch (error) {
       this.#storeFailed(error);
@@ -66,7 +77,7 @@ export class VerdictCache {
     if (ttl <= 0) return;
     const stored: StoredVerdict = { ...verdict, until: this.#clock() + ttl * 1000 };
     try {
-      await this.#store.set(verdictKey(token), JSON.stringify(stored), Math.ceil(ttl));
+      await this.#store.set(verdictKey(token, this.#secret), JSON.stringify(stored), Math.ceil(ttl));
       this.#storeUp();
     } catch (error) {
       this.#storeFailed(error);

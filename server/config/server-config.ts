@@ -80,9 +80,15 @@ HTTP mode (--transport http) runs open unless EkaCare OAuth is configured:
   FASTMCP_SERVER_AUTH_EKACARE_CLIENT_STORAGE_BE  Redis URL for shared OAuth state and token verdicts
   FASTMCP_SERVER_AUTH_EKACARE_ISSUER          Eka's OpenID provider (default by environment)
   FASTMCP_SERVER_AUTH_EKACARE_SCOPES          scopes asked upstream
-  FASTMCP_SERVER_AUTH_EKACARE_VALIDATE_PATH   Eka API token check path
+  FASTMCP_SERVER_AUTH_EKACARE_TOKEN_USE       exchange (Eka API tokens, default) | direct
+  FASTMCP_SERVER_AUTH_EKACARE_DIRECT_TOKENS   on (default) | off: raw Eka tokens accepted
+  FASTMCP_SERVER_AUTH_EKACARE_DIRECT_CLIENT_IDS  only these Eka client ids' raw tokens
+  FASTMCP_SERVER_AUTH_EKACARE_CHECK_PATH      raw-token check read (default /dr/v1/business/entities)
+  FASTMCP_SERVER_AUTH_EKACARE_VALIDATE_PATH   a token-introspection path instead of the read
+  FASTMCP_SERVER_AUTH_EKACARE_ACCESS_TOKEN_TTL, _REFRESH_TOKEN_TTL, _REGISTRATION_LIMIT,
+  _REGISTRATIONS_PER_ADDRESS (see the README)
   EKA_MCP_ALLOWED_HOSTS, EKA_MCP_ALLOWED_ORIGINS, EKA_MCP_HTTP_MAX_BODY_BYTES,
-  EKA_MCP_HTTP_REQUEST_TIMEOUT_MS, EKA_MCP_TRUST_PROXY
+  EKA_MCP_HTTP_REQUEST_TIMEOUT_MS, EKA_MCP_TRUST_PROXY (hop count or addresses; not true)
 
 Logs go to stderr; stdout carries only the MCP protocol.
 `;

@@ -121,6 +121,8 @@ export function createInteractiveSignIn(options: InteractiveSignInOptions) {
       await login({
         issuer: endpoints.issuer,
         clientId: endpoints.clientId,
+        apiBaseUrl: endpoints.apiBaseUrl,
+        tokenUse: endpoints.tokenUse,
         secretStore: options.secretStore(),
         lockDir: options.dir,
         fetch: options.fetch,

@@ -1,4 +1,6 @@
 import * as client from 'openid-client';
+import { TokenCallError } from '../eka/token-sources/token-call';
+import { refreshEkaTokens } from './eka-oidc-tokens';
 import { DesktopError } from './errors';
 import { discoverProvider } from './oidc-config';
 import { withRefreshLock } from './refresh-lock';
@@ -30,14 +32,19 @@ export const NOT_SIGNED_IN = 'You are signed out of Eka: open Eka MCP and sign i
  * How long before expiry a token counts as due for refresh: a quarter of its
  * lifetime, between 1 s and 60 s.
  */
-export function refreshMarginMs(session: Session): number {
+export function refreshMarginMs(
+  session: Pick<Session, 'expiresAt' | 'signedInAt' | 'lastRefreshAt'>,
+): number {
   const issuedAt = session.lastRefreshAt ?? session.signedInAt;
   const lifetime = Math.max(0, session.expiresAt - issuedAt);
   return Math.min(60_000, Math.max(1_000, Math.floor(lifetime / 4)));
 }
 
 /** Whether the session's access token can be used as is at `now`. */
-export function isSessionFresh(session: Session, now: number): boolean {
+export function isSessionFresh(
+  session: Pick<Session, 'expiresAt' | 'signedInAt' | 'lastRefreshAt'>,
+  now: number,
+): boolean {
   return session.expiresAt - refreshMarginMs(session) > now;
 }
 
@@ -79,6 +86,8 @@ async function refreshLocked(
     await writeSessionRecord(options.secretStore, record);
     throw signedOutError(record);
   }
+  if (current.tokenUse === 'exchange')
+    return refreshExchangeLocked(options, current, current.refreshToken, now);
   let tokens: Awaited<ReturnType<typeof client.refreshTokenGrant>>;
   try {
     const config = await discoverProvider({
@@ -122,13 +131,77 @@ async function refreshLocked(
 }
 
 /**
+ * Renews an `exchange` session's Eka API tokens at Eka's OIDC refresh API,
+ * under the lock already held by the caller. The refresh token rotates: the
+ * new pair is written before the lock is released, so no process spends the
+ * old one again.
+ */
+async function refreshExchangeLocked(
+  options: SessionRefreshOptions,
+  current: Session,
+  refreshToken: string,
+  now: number,
+): Promise<Session> {
+  const signOut = async (reason: string): Promise<never> => {
+    const record: SessionRecord = {
+      state: 'signed-out',
+      reason,
+      at: now,
+      issuer: current.issuer,
+      clientId: current.clientId,
+      name: current.name,
+      email: current.email,
+    };
+    await writeSessionRecord(options.secretStore, record);
+    throw signedOutError(record);
+  };
+  if (current.refreshExpiresAt !== undefined && current.refreshExpiresAt <= now) {
+    return signOut('the Eka refresh token expired');
+  }
+  let tokens: Awaited<ReturnType<typeof refreshEkaTokens>>;
+  try {
+    tokens = await refreshEkaTokens(
+      {
+        apiBaseUrl: current.apiBaseUrl as string,
+        clientId: current.clientId,
+        fetch: options.fetch,
+        now: () => now,
+      },
+      { accessToken: current.accessToken, refreshToken },
+    );
+  } catch (error) {
+    if (error instanceof TokenCallError && error.refused) {
+      return signOut(`Eka ended the session (${error.status}${error.ekaError ? `: ${error.ekaError}` : ''})`);
+    }
+    const lastError = `Refresh failed at ${new Date(now).toISOString()}: ${describe(error)}`;
+    await writeSessionRecord(options.secretStore, { ...current, lastError });
+    throw new DesktopError('refresh-unreachable', `Could not refresh the Eka session: ${describe(error)}`, {
+      cause: error,
+    });
+  }
+  const next: Session = {
+    ...current,
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+    expiresAt: tokens.expiresAt,
+    refreshExpiresAt: tokens.refreshExpiresAt ?? current.refreshExpiresAt,
+    lastRefreshAt: now,
+    lastError: undefined,
+  };
+  await writeSessionRecord(options.secretStore, next);
+  return next;
+}
+
+/**
  * The signed-in session with an access token that is valid now, refreshed
  * first when it is near expiry (or was rejected by the API).
  *
  * The refresh runs under the cross-process lock and re-reads the keychain
  * after taking it, so when another process already refreshed, its tokens are
- * used and the rotating refresh token is never spent twice. A grant the
- * provider no longer honours signs out (the reason is stored); a network
+ * used and the rotating refresh token is never spent twice. An `exchange`
+ * session renews at Eka's OIDC refresh API, a `direct` one at the provider's
+ * token endpoint. A grant that Eka or the provider no longer honours signs out
+ * (the reason is stored); a network
  * failure keeps the session and throws `refresh-unreachable` unless the
  * current token is still valid.
  */

@@ -12,6 +12,8 @@ export interface DesktopSessionTokenSourceOptions {
   /** Folder of the refresh lock; defaults to `settingsDir()`. */
   lockDir?: string;
   fetch?: typeof fetch;
+  /** The `client-id` header from the server's settings (`--client-id` / EKA_CLIENT_ID); else the session's. */
+  clientId?: string;
 }
 
 function toAuthError(error: unknown): unknown {
@@ -69,7 +71,7 @@ export function createDesktopSessionTokenSource(options: DesktopSessionTokenSour
 
   return {
     kind: 'desktop-session',
-    clientId: () => lastClientId,
+    clientId: () => options.clientId ?? lastClientId,
     getAccessToken: () => shared('current', {}),
     async invalidate(rejected) {
       await shared(`rejected:${rejected}`, { rejectedAccessToken: rejected }).catch(() => undefined);

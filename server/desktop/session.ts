@@ -5,13 +5,33 @@ import type { SecretStore } from './secret-store';
 /** Keychain account holding the OIDC session (one JSON value). */
 export const SESSION_ACCOUNT = 'oidc-session';
 
+/**
+ * How the session's tokens reach the Eka API:
+ * - `exchange`: the provider's ID token was exchanged at Eka's OIDC token API
+ *   (`/connect-auth/v1/oidc-client/{client_id}/verify`); the access and refresh
+ *   tokens are Eka API tokens, renewed at `/oidc-client/{client_id}/refresh`
+ *   on `apiBaseUrl`;
+ * - `direct`: the provider's own access token is sent to the API as it is and
+ *   renewed with the provider's refresh token.
+ * Sessions stored before this field existed were `direct`.
+ */
+export const tokenUseSchema = z.enum(['exchange', 'direct']);
+export type TokenUse = z.infer<typeof tokenUseSchema>;
+
 const signedInSchema = z.object({
   state: z.literal('signed-in'),
+  tokenUse: tokenUseSchema.default('direct'),
   accessToken: z.string().min(1),
   refreshToken: z.string().min(1).optional(),
   idToken: z.string().min(1).optional(),
   /** Access-token expiry, epoch milliseconds. */
   expiresAt: z.number(),
+  /** Refresh-token expiry, epoch milliseconds, when Eka said (`refresh_token_expires_in`). */
+  refreshExpiresAt: z.number().optional(),
+  /** The Eka API that issued `exchange` tokens (where they are renewed). */
+  apiBaseUrl: z.string().url().optional(),
+  /** The clinician's subject at the provider (from the ID token). */
+  subject: z.string().optional(),
   issuer: z.string().url(),
   clientId: z.string().min(1),
   name: z.string().optional(),
@@ -36,9 +56,12 @@ export const sessionRecordSchema = z.discriminatedUnion('state', [signedInSchema
 
 /** A signed-in Eka session as kept in the keychain. */
 export type Session = z.infer<typeof signedInSchema>;
+/** A session as written (tokenUse may be left to its default). */
+export type SessionInput = z.input<typeof signedInSchema>;
 /** What remains after the provider ended the session: the reason, no token. */
 export type SignedOutRecord = z.infer<typeof signedOutSchema>;
 export type SessionRecord = z.infer<typeof sessionRecordSchema>;
+export type SessionRecordInput = z.input<typeof sessionRecordSchema>;
 
 /**
  * Whether this process is a packaged release of the app: the packaged
@@ -74,7 +97,11 @@ export async function readSessionRecord(store: SecretStore): Promise<SessionReco
   if (!parsed.success) {
     throw new DesktopError('session-corrupt', 'The Eka session in the keychain is damaged: sign in again');
   }
-  return parsed.data;
+  const record = parsed.data;
+  if (record.state === 'signed-in' && record.tokenUse === 'exchange' && !record.apiBaseUrl) {
+    throw new DesktopError('session-corrupt', 'The Eka session in the keychain is damaged: sign in again');
+  }
+  return record;
 }
 
 /** Reads the signed-in session, or `null` when signed out or never signed in. */
@@ -84,7 +111,7 @@ export async function readSession(store: SecretStore): Promise<Session | null> {
 }
 
 /** Stores a session record in the keychain (replacing the previous one). */
-export async function writeSessionRecord(store: SecretStore, record: SessionRecord): Promise<void> {
+export async function writeSessionRecord(store: SecretStore, record: SessionRecordInput): Promise<void> {
   await store.set(SESSION_ACCOUNT, JSON.stringify(sessionRecordSchema.parse(record)));
 }
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { type EkaEnvironment, ENVIRONMENTS } from '../config/environments';
 import { toolPermissionsSchema } from '../permissions';
 import { DesktopError } from './errors';
+import { type TokenUse, tokenUseSchema } from './session';
 
 /** Name of the app's folder in the per-OS user data location. */
 export const APP_FOLDER_NAME = 'Eka MCP';
@@ -26,6 +27,8 @@ export const settingsSchema = z
     ccClientId: z.string().min(1).optional(),
     /** The API base URL the client secret was saved for: testing it elsewhere asks for the secret again. */
     ccApiBaseUrl: httpUrl.optional(),
+    /** How "Sign in with Eka" gets Eka API tokens (default `exchange`; see session.ts). */
+    tokenUse: tokenUseSchema.optional(),
     launchAtLogin: z.boolean().default(false),
     /** Eka account mode: a tool that finds no session starts "Sign in with Eka" (off on shared PCs). */
     signInFromTools: z.boolean().default(true),
@@ -134,12 +137,16 @@ export function createFileSettingsStore(dir: string = settingsDir()): SettingsSt
   };
 }
 
-/** The issuer, desktop client id and API base URL in effect: settings over the environment's defaults. */
+/** The token use when the settings name none: Eka's OIDC token APIs. */
+export const DEFAULT_TOKEN_USE: TokenUse = 'exchange';
+
+/** The issuer, desktop client id, API base URL and token use in effect: settings over the environment's defaults. */
 export function resolveEndpoints(settings: Settings): {
   environment: EkaEnvironment;
   issuer: string;
   clientId: string;
   apiBaseUrl: string;
+  tokenUse: TokenUse;
 } {
   const defaults = ENVIRONMENTS[settings.environment];
   return {
@@ -147,6 +154,7 @@ export function resolveEndpoints(settings: Settings): {
     issuer: settings.issuer ?? defaults.issuer,
     clientId: settings.clientId ?? defaults.desktopClientId,
     apiBaseUrl: settings.apiBaseUrl ?? defaults.apiBaseUrl,
+    tokenUse: settings.tokenUse ?? DEFAULT_TOKEN_USE,
   };
 }
 

@@ -8,9 +8,10 @@
  * time limits, and, when configured, EkaCare OAuth (OAuth proxy, direct Eka
  * tokens) in front of `/mcp`.
  */
+import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { type NodeServerResponseLike, toNodeHandler } from '@modelcontextprotocol/node';
-import { mcpAuthRouter } from '@modelcontextprotocol/sdk/server/auth/router.js';
+import { createOAuthMetadata, mcpAuthRouter } from '@modelcontextprotocol/sdk/server/auth/router.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import {
   createMcpHandler,
@@ -19,16 +20,21 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { type AuthSettings, type EkaOAuthSettings, readAuthSettings } from '../auth/auth-settings';
 import { createCallerTokenSource } from '../auth/caller-token-source';
+import { ClientMetadataDocuments } from '../auth/client-metadata-document';
 import type { Clock } from '../auth/clock';
 import { CONSENT_PATH } from '../auth/consent-page';
 import { DirectTokenValidator } from '../auth/direct-token-validator';
+import { EkaTokenExchange } from '../auth/eka-token-exchange';
+import { GrantStore } from '../auth/grants';
 import { JwtVerifier } from '../auth/jwt-verifier';
 import type { KeyValueStore } from '../auth/key-value-store';
 import { MemoryStore } from '../auth/memory-store';
-import { EkaOAuthProxy, OAUTH_CALLBACK_PATH } from '../auth/oauth-proxy';
+import { EkaOAuthProxy, MCP_SCOPE, OAUTH_CALLBACK_PATH } from '../auth/oauth-proxy';
 import { RedisStore } from '../auth/redis-store';
+import { RegistrationLimiter } from '../auth/registration-limiter';
 import { SealedStore } from '../auth/sealed-store';
 import { TokenVerifier } from '../auth/token-verifier';
 import { UpstreamProvider } from '../auth/upstream-provider';
@@ -67,7 +73,7 @@ interface HttpLimits {
   allowedHosts: string[];
   allowedOrigins: string[];
   /** Express `trust proxy`: which proxies' X-Forwarded-For to believe (rate limits key on the client address). */
-  trustProxy: boolean | number | string;
+  trustProxy: false | number | string;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -107,10 +113,21 @@ function readHttpLimits(env: Record<string, string | undefined>): HttpLimits {
   };
 }
 
-function parseTrustProxy(raw: string | undefined): boolean | number | string {
+/**
+ * `EKA_MCP_TRUST_PROXY`: a hop count (`1`) or a list of proxy addresses or
+ * subnets (`10.0.0.1, loopback`). `true` is refused: it believes any
+ * X-Forwarded-For, so a caller could pick its own address and escape every
+ * per-address limit.
+ */
+function parseTrustProxy(raw: string | undefined): false | number | string {
   const value = raw?.trim();
-  if (!value || value === 'false') return false;
-  if (value === 'true') return true;
+  if (!value || value === 'false' || value === '0') return false;
+  if (value.toLowerCase() === 'true') {
+    throw new EkaConfigError(
+      'invalid_config',
+      'EKA_MCP_TRUST_PROXY=true would believe any X-Forwarded-For a caller sends; give the number of proxies in front of this server (e.g. 1) or their addresses (e.g. 10.0.0.1, loopback).',
+    );
+  }
   if (/^\d+$/.test(value)) return Number(value);
   return value;
 }
@@ -164,6 +181,8 @@ interface OAuthParts {
   store: KeyValueStore;
   proxy: EkaOAuthProxy;
   verifier: TokenVerifier;
+  grants: GrantStore;
+  registrations: RegistrationLimiter;
 }
 
 async function createOAuthParts(
@@ -179,27 +198,61 @@ async function createOAuthParts(
   } else {
     store = new MemoryStore({ clock: options.clock });
   }
+  const sealed = new SealedStore(store, settings.clientSecret);
   const upstream = new UpstreamProvider(settings.issuer, { fetch: options.fetch });
-  const jwt = new JwtVerifier({ upstream, audience: settings.resource, clock: options.clock });
-  const cache = new VerdictCache({ store, logger, clock: options.clock });
+  const jwt = new JwtVerifier({ upstream, clock: options.clock });
+  const cache = new VerdictCache({ store, secret: settings.clientSecret, logger, clock: options.clock });
   const direct = new DirectTokenValidator({
     apiBaseUrl: settings.apiBaseUrl,
-    validatePath: settings.validatePath,
+    check: settings.tokenCheck,
     cache,
     clock: options.clock,
     fetch: options.fetch,
   });
-  const verifier = new TokenVerifier({
-    jwt,
-    direct,
+  const exchange =
+    settings.tokenUse === 'exchange'
+      ? new EkaTokenExchange({
+          apiBaseUrl: settings.apiBaseUrl,
+          clientId: settings.clientId,
+          logger,
+          fetch: options.fetch,
+        })
+      : undefined;
+  let proxy: EkaOAuthProxy | undefined;
+  const grants = new GrantStore({
+    store: sealed,
     resource: settings.resource,
+    accessTokenTtl: settings.accessTokenTtl,
+    refreshTokenTtl: settings.refreshTokenTtl,
+    refresher: (tokens) =>
+      exchange ? exchange.refresh(tokens) : (proxy as EkaOAuthProxy).refreshProviderTokens(tokens),
     logger,
     clock: options.clock,
   });
-  const proxy = new EkaOAuthProxy({
-    store: new SealedStore(store, settings.clientSecret),
+  const verifier = new TokenVerifier({
+    jwt,
+    direct,
+    grants,
+    resource: settings.resource,
+    apiBaseUrl: settings.apiBaseUrl,
+    directTokens: settings.directTokens,
+    directClientIds: settings.directClientIds,
+    logger,
+    clock: options.clock,
+  });
+  const ca = settings.cimdCaFile ? await readFile(settings.cimdCaFile, 'utf8') : undefined;
+  proxy = new EkaOAuthProxy({
+    store: sealed,
     upstream,
     verifier,
+    grants,
+    documents: new ClientMetadataDocuments({
+      store: sealed,
+      logger,
+      allowPrivate: settings.cimdAllowPrivate,
+      ca,
+    }),
+    ...(exchange ? { exchange: (idToken: string) => exchange.verify(idToken) } : {}),
     logger,
     baseUrl: settings.baseUrl,
     resource: settings.resource,
@@ -208,7 +261,12 @@ async function createOAuthParts(
     scopes: settings.scopes,
     fetch: options.fetch,
   });
-  return { settings, store, proxy, verifier };
+  const registrations = new RegistrationLimiter({
+    store,
+    limit: settings.registrationLimit,
+    clock: options.clock,
+  });
+  return { settings, store, proxy, verifier, grants, registrations };
 }
 
 /** Requires a valid bearer token; answers 401 with the protected-resource metadata pointer otherwise. */
@@ -216,7 +274,7 @@ function bearerAuth(parts: OAuthParts) {
   const metadataUrl = `${parts.settings.baseUrl}/.well-known/oauth-protected-resource`;
   const challenge = (error?: { code: string; message: string }) =>
     error
-      ? `Bearer error="${error.code}", error_description="${error.message}", resource_metadata="${metadataUrl}"`
+      ? `Bearer error="${error.code}", error_description="${error.message}", ${error.code === 'insufficient_scope' ? `scope="${MCP_SCOPE}", ` : ''}resource_metadata="${metadataUrl}"`
       : `Bearer resource_metadata="${metadataUrl}"`;
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const header = req.headers.authorization;
@@ -247,9 +305,24 @@ function bearerAuth(parts: OAuthParts) {
       }
       return;
     }
+    if (auth.extra?.kind === 'proxy' && !auth.scopes.includes(MCP_SCOPE)) {
+      const message = `The access token lacks the "${MCP_SCOPE}" scope`;
+      res.setHeader('WWW-Authenticate', challenge({ code: 'insufficient_scope', message }));
+      jsonRpcError(res, 403, `${message}; sign in again asking for it.`);
+      return;
+    }
     (req as Request & { auth?: AuthInfo }).auth = auth;
     next();
   };
+}
+
+/** Whether a request carries the Host header more than once (RFC 9112 §3.2: answer 400). */
+function hasDuplicateHost(req: Request): boolean {
+  let count = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    if (req.rawHeaders[i]?.toLowerCase() === 'host') count += 1;
+  }
+  return count > 1;
 }
 
 /**
@@ -290,6 +363,15 @@ export async function startHttpServer(
   const allowedHosts = new Set<string>(limits.allowedHosts);
   const allowedOrigins = new Set<string>(limits.allowedOrigins);
 
+  // One Host only (RFC 9112): two could make a proxy and this server disagree on the target.
+  app.use((req, res, next) => {
+    if (hasDuplicateHost(req)) {
+      jsonRpcError(res, 400, 'Bad request: more than one Host header.');
+      return;
+    }
+    next();
+  });
+
   // DNS-rebinding protection: the Host must name this server.
   app.use((req, res, next) => {
     const host = req.headers.host?.toLowerCase();
@@ -301,30 +383,93 @@ export async function startHttpServer(
     next();
   });
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', auth: auth.mode, ...(oauth ? { store: oauth.store.kind } : {}) });
+  app.get('/health', async (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    if (!oauth) {
+      res.json({ status: 'ok', auth: auth.mode });
+      return;
+    }
+    // OAuth mode cannot sign anyone in, or accept its own tokens, without its store.
+    const reachable = await oauth.store.ping();
+    res.status(reachable ? 200 : 503).json({
+      status: reachable ? 'ok' : 'degraded',
+      auth: auth.mode,
+      store: { kind: oauth.store.kind, ok: reachable },
+    });
   });
 
   if (oauth) {
     const base = new URL(oauth.settings.baseUrl);
-    const router = mcpAuthRouter({
+    const options = {
       provider: oauth.proxy,
       issuerUrl: base,
       baseUrl: base,
       resourceServerUrl: new URL(oauth.settings.resource),
-      scopesSupported: oauth.settings.scopes,
+      scopesSupported: oauth.proxy.scopesSupported,
       resourceName: 'Eka MCP',
-    });
+      clientRegistrationOptions: {
+        rateLimit: { windowMs: 3_600_000, limit: oauth.settings.registrationsPerAddress },
+      },
+    };
+    const router = mcpAuthRouter(options);
     const resourceMetadata = {
       resource: oauth.settings.resource,
       authorization_servers: [base.href],
-      scopes_supported: oauth.settings.scopes,
+      scopes_supported: oauth.proxy.scopesSupported,
       resource_name: 'Eka MCP',
       bearer_methods_supported: ['header'],
     };
-    app.get('/.well-known/oauth-protected-resource', (_req, res) => {
+    const serverMetadata = { ...createOAuthMetadata(options), client_id_metadata_document_supported: true };
+    const metadata = (body: object) => (_req: Request, res: Response) => {
       res.setHeader('Access-Control-Allow-Origin', '*');
-      res.json(resourceMetadata);
+      res.json(body);
+    };
+    // RFC 9728: at the root, and at the path of the resource (/mcp).
+    app.get('/.well-known/oauth-protected-resource', metadata(resourceMetadata));
+    app.get('/.well-known/oauth-protected-resource/mcp', metadata(resourceMetadata));
+    app.get('/.well-known/oauth-authorization-server', metadata(serverMetadata));
+    // Each request stores a pending login for 10 minutes: at most 100 per 15 minutes per address.
+    const authorizeLimit = rateLimit({
+      windowMs: 15 * 60_000,
+      limit: 100,
+      standardHeaders: true,
+      legacyHeaders: false,
+      message: {
+        error: 'too_many_requests',
+        error_description: 'Too many sign-in requests; try again later.',
+      },
+    });
+    app.all(
+      '/authorize',
+      authorizeLimit,
+      express.urlencoded({ extended: false, limit: '8kb' }),
+      (req, res, next) => {
+        if (req.method !== 'GET' && req.method !== 'POST') {
+          res.setHeader('Allow', 'GET, POST');
+          res.status(405).json({ error: 'method_not_allowed' });
+          return;
+        }
+        oauth.proxy.handleAuthorize(req, res).catch(next);
+      },
+    );
+    // Dynamic registration: a small body, and a cap on registrations per hour across instances.
+    app.post('/register', express.json({ limit: '8kb' }), (_req, res, next) => {
+      oauth.registrations
+        .admit()
+        .then((admitted) => {
+          if (admitted) return next();
+          res.setHeader('Retry-After', '3600');
+          res.status(429).json({
+            error: 'too_many_requests',
+            error_description: 'Too many client registrations; try again later.',
+          });
+        })
+        .catch(() => {
+          res.status(503).json({
+            error: 'temporarily_unavailable',
+            error_description: 'Registration is unavailable; try again shortly.',
+          });
+        });
     });
     app.use(router);
     app.get(OAUTH_CALLBACK_PATH, (req, res, next) => {
@@ -400,10 +545,13 @@ export async function startHttpServer(
   function tokenSourceFor(req: Request): TokenSource {
     const callerAuth = (req as Request & { auth?: AuthInfo }).auth;
     return callerAuth
-      ? createCallerTokenSource(
-          callerAuth.token,
-          (callerAuth.extra?.ekaClientId as string | undefined) ?? undefined,
-        )
+      ? callerAuth.extra?.kind === 'proxy' && oauth
+        ? // This server's own token: Eka is called with the sign-in's Eka tokens, never with it.
+          oauth.grants.tokenSource(callerAuth.extra.grantId as string, oauth.settings.clientId)
+        : createCallerTokenSource(
+            callerAuth.token,
+            (callerAuth.extra?.ekaClientId as string | undefined) ?? undefined,
+          )
       : (openTokenSource as TokenSource);
   }
 

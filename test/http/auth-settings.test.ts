@@ -26,14 +26,52 @@ describe('HTTP auth settings', () => {
       mode: 'oauth',
       baseUrl: 'https://medai.example.com',
       resource: 'https://medai.example.com/mcp',
-      issuer: 'https://accounts.eka.care',
+      issuer: 'https://accounts.eka.care/oauth2',
       apiBaseUrl: 'https://api.eka.care',
-      validatePath: '/connect-auth/v1/account/validate',
+      tokenCheck: { kind: 'read', path: '/dr/v1/business/entities' },
+      directTokens: true,
+      directClientIds: [],
+      tokenUse: 'exchange',
+      accessTokenTtl: 600,
+      registrationLimit: 100,
+      registrationsPerAddress: 20,
+      cimdAllowPrivate: false,
       redisUrl: undefined,
     });
     expect(readAuthSettings(ALL, { environment: 'sandbox' })).toMatchObject({
-      issuer: 'http://127.0.0.1:7780',
+      issuer: 'http://127.0.0.1:7780/oauth2',
     });
+  });
+
+  it('reads the direct-token settings: validate path, off, client-id list', () => {
+    const settings = readAuthSettings(
+      {
+        ...ALL,
+        FASTMCP_SERVER_AUTH_EKACARE_VALIDATE_PATH: '/connect-auth/v1/account/validate',
+        FASTMCP_SERVER_AUTH_EKACARE_DIRECT_TOKENS: 'off',
+        FASTMCP_SERVER_AUTH_EKACARE_DIRECT_CLIENT_IDS: 'a, b',
+        FASTMCP_SERVER_AUTH_EKACARE_TOKEN_USE: 'direct',
+      },
+      { environment: 'production' },
+    );
+    expect(settings).toMatchObject({
+      tokenCheck: { kind: 'validate', path: '/connect-auth/v1/account/validate' },
+      directTokens: false,
+      directClientIds: ['a', 'b'],
+      tokenUse: 'direct',
+    });
+    expect(() =>
+      readAuthSettings(
+        { ...ALL, FASTMCP_SERVER_AUTH_EKACARE_DIRECT_TOKENS: 'maybe' },
+        { environment: 'production' },
+      ),
+    ).toThrow(/DIRECT_TOKENS must be one of on, off/);
+    expect(() =>
+      readAuthSettings(
+        { ...ALL, FASTMCP_SERVER_AUTH_EKACARE_CHECK_PATH: 'dr/v1' },
+        { environment: 'production' },
+      ),
+    ).toThrow(/CHECK_PATH must be a path/);
   });
 
   it('refuses a storage URL that is not Redis, without echoing secrets', () => {

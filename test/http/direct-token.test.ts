@@ -7,6 +7,7 @@ import {
   startTestSandbox,
   startTestServer,
   type TestServer,
+  TOKEN_CHECK_PATH,
   validateCalls,
 } from './harness';
 import { startTestRedis, type TestRedis } from './redis-server';
@@ -88,6 +89,31 @@ describe('direct Eka token (memory cache)', () => {
     time.advanceSeconds(2);
     expect(await listToolsStatus(server.url, bogus)).toBe(401);
     expect(validateCalls(sandbox)).toBe(2);
+  });
+
+  it('caches no verdict when the check answers something other than 2xx, 401 or 403', async () => {
+    const token = await integratorToken(sandbox);
+    sandbox.requests.clear();
+    sandbox.faults.add({
+      method: 'GET',
+      path: TOKEN_CHECK_PATH,
+      fault: { kind: 'status', status: 502 },
+      times: 1,
+    });
+    expect(await listToolsStatus(server.url, token)).toBe(503);
+    expect(await listToolsStatus(server.url, token)).toBe(200);
+    expect(await listToolsStatus(server.url, token)).toBe(200);
+    expect(validateCalls(sandbox)).toBe(2);
+  });
+
+  it('checks a raw token with the read Eka publishes, not an unpublished validate path', async () => {
+    const token = await integratorToken(sandbox);
+    time.advanceSeconds(5 * 60 + 1);
+    sandbox.requests.clear();
+    expect(await listToolsStatus(server.url, token)).toBe(200);
+    expect(sandbox.requests.list().map((entry) => `${entry.method} ${entry.path} ${entry.status}`)).toEqual([
+      'GET /dr/v1/business/entities 200',
+    ]);
   });
 
   it('refuses a token revoked in the sandbox within 5 minutes', async () => {

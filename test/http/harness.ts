@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Clock } from '../../server/auth/clock';
@@ -69,9 +70,17 @@ export async function connectClient(url: string, token?: string): Promise<Client
   return client;
 }
 
-/** How many times the sandbox API's token check was called. */
+/** The path of the default direct-token check: a cheap authenticated read Eka publishes. */
+export const TOKEN_CHECK_PATH = '/dr/v1/business/entities';
+
+/** How many times the sandbox API was asked to check a token (the default read). */
 export function validateCalls(sandbox: Sandbox): number {
-  return sandbox.requests.list().filter((entry) => entry.path === '/connect-auth/v1/account/validate').length;
+  return sandbox.requests.list().filter((entry) => entry.path === TOKEN_CHECK_PATH).length;
+}
+
+/** The fingerprint the sandbox's request log keeps of a bearer token (never the token). */
+export function tokenFingerprint(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 16);
 }
 
 /** A read-only tool call that reaches the sandbox API. */

@@ -52,6 +52,20 @@ describe('two instances behind a round-robin load balancer, sharing Redis', () =
       expect(result.isError, JSON.stringify(result.content)).not.toBe(true);
     }
     await client.close();
+    // A token issued through one instance is accepted by each of them, asked directly.
+    const token = oauth.tokens()?.access_token as string;
+    for (const instance of [a, b]) {
+      const response = await fetch(instance.url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      });
+      expect(response.status).toBe(200);
+    }
     // Both instances took part in the login and the calls.
     expect(balancer.counts[0]).toBeGreaterThan(3);
     expect(balancer.counts[1]).toBeGreaterThan(3);

@@ -32,8 +32,15 @@ export class BrowserOAuthClient implements OAuthClientProvider {
   }
 
   /** Launches Chromium and opens the loopback listener; `close()` ends both. */
-  static async start(sandbox: Sandbox): Promise<BrowserOAuthClient> {
-    const client = new BrowserOAuthClient(await launchChromium(), sandbox);
+  static async start<T extends BrowserOAuthClient>(
+    this: new (
+      browser: Browser,
+      sandbox: Sandbox,
+    ) => T,
+    sandbox: Sandbox,
+  ): Promise<T> {
+    // biome-ignore lint/complexity/noThisInStatic: a subclass starts as itself
+    const client = new this(await launchChromium(), sandbox);
     try {
       await client.listen();
     } catch (error) {

@@ -1,9 +1,16 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
+import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../sandbox/types';
-import { PROBE_CALL, startTestSandbox, startTestServer, type TestServer, validateCalls } from './harness';
+import {
+  PROBE_CALL,
+  startTestSandbox,
+  startTestServer,
+  type TestServer,
+  tokenFingerprint,
+  validateCalls,
+} from './harness';
 import { BrowserOAuthClient } from './oauth-browser';
 
 /** One raw JSON-RPC `tools/list`, optionally with a bearer token. */
@@ -26,6 +33,7 @@ describe('HTTP transport, EkaCare OAuth mode', () => {
   let oauth: BrowserOAuthClient;
   let now = Date.now();
   const clock = () => now;
+  let rotatedAway = '';
 
   beforeAll(async () => {
     sandbox = await startTestSandbox({ accessTokenTtl: 600 });
@@ -64,32 +72,39 @@ describe('HTTP transport, EkaCare OAuth mode', () => {
     const first = new Client({ name: 'eka-oauth-test', version: '1.0.0' });
     await expect(first.connect(transport)).rejects.toThrow(/Unauthorized/i);
     await transport.finishAuth(await oauth.code());
-    // The token is bound to this server's MCP endpoint (what the passthrough test below relies on).
-    expect([decodeJwt(oauth.tokens()?.access_token ?? '').aud].flat()).toContain(`${server.baseUrl}/mcp`);
+    // The client holds this server's own tokens, not Eka's.
+    const tokens = oauth.tokens();
+    expect(tokens?.access_token).toMatch(/^ekamcp_at_/);
+    expect(tokens?.refresh_token).toMatch(/^ekamcp_rt_/);
+    expect(tokens?.scope?.split(' ')).toContain('mcp');
 
     sandbox.requests.clear();
     const client = new Client({ name: 'eka-oauth-test', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { authProvider: oauth }));
     const result = await client.callTool(PROBE_CALL);
     expect(result.isError, JSON.stringify(result.content)).not.toBe(true);
-    // The tool reached Eka with the caller's own token; an OAuth token needs no token check.
-    expect(
-      sandbox.requests
-        .list()
-        .some((entry) => entry.path.startsWith('/profiles/v1/patient/search') && entry.auth),
-    ).toBe(true);
+    // The tool reached Eka with the sign-in's Eka token, kept on the server; ours never left it.
+    const calls = sandbox.requests
+      .list()
+      .filter((entry) => entry.path.startsWith('/profiles/v1/patient/search'));
+    expect(calls.length).toBeGreaterThan(0);
+    for (const entry of calls) {
+      expect(entry.tokenFingerprint).toBeDefined();
+      expect(entry.tokenFingerprint).not.toBe(tokenFingerprint(tokens?.access_token ?? ''));
+    }
     expect(validateCalls(sandbox)).toBe(0);
     await client.close();
   });
 
-  it('refuses a token issued for another resource (no passthrough)', async () => {
+  it("refuses one server's token at another server (no passthrough)", async () => {
     const token = oauth.tokens()?.access_token as string;
     sandbox.requests.clear();
     const response = await listTools(other.url, token);
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toContain('another resource');
+    expect(response.headers.get('www-authenticate')).toContain('resource_metadata=');
     // Refused outright: not sent to the Eka token check either.
     expect(validateCalls(sandbox)).toBe(0);
+    expect(sandbox.requests.list()).toEqual([]);
   });
 
   it('refuses a token with the provider as issuer but not signed by it', async () => {
@@ -111,11 +126,10 @@ describe('HTTP transport, EkaCare OAuth mode', () => {
   it('refuses an expired token', async () => {
     const token = oauth.tokens()?.access_token as string;
     expect((await listTools(server.url, token)).status).toBe(200);
-    const { exp } = decodeJwt(token);
-    now = ((exp as number) + 1) * 1000;
+    now += ((oauth.tokens()?.expires_in as number) + 1) * 1000;
     const response = await listTools(server.url, token);
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toContain('expired');
+    expect(response.headers.get('www-authenticate')).toContain('not valid or has expired');
   });
 
   it('refreshes through the proxy with the client registered here', async () => {
@@ -138,9 +152,8 @@ describe('HTTP transport, EkaCare OAuth mode', () => {
     const tokens = (await response.json()) as { access_token: string; refresh_token?: string };
     expect(tokens.access_token).not.toBe(before?.access_token);
     expect((await listTools(server.url, tokens.access_token)).status).toBe(200);
-    // Refresh tokens rotate: the old one is spent.
-    const again = await refresh();
-    expect(again.status).toBe(400);
+    expect(tokens.refresh_token).not.toBe(before?.refresh_token);
+    rotatedAway = before?.refresh_token ?? '';
     oauth.saveTokens({ ...tokens, token_type: 'Bearer' });
   });
 
@@ -183,6 +196,36 @@ describe('HTTP transport, EkaCare OAuth mode', () => {
     });
     expect(own.status).toBe(200);
     oauth.saveTokens({ ...((await own.json()) as { access_token: string }), token_type: 'Bearer' });
+  });
+
+  it('revokes the whole sign-in when a rotated refresh token is used again', async () => {
+    const client = oauth.clientInformation();
+    const current = oauth.tokens();
+    expect((await listTools(server.url, current?.access_token)).status).toBe(200);
+    const replay = await fetch(`${server.baseUrl}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: rotatedAway,
+        client_id: client?.client_id ?? '',
+        client_secret: client?.client_secret ?? '',
+      }),
+    });
+    expect(replay.status).toBe(400);
+    // The newest tokens of that sign-in stop working too.
+    expect((await listTools(server.url, current?.access_token)).status).toBe(401);
+    const next = await fetch(`${server.baseUrl}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: current?.refresh_token ?? '',
+        client_id: client?.client_id ?? '',
+        client_secret: client?.client_secret ?? '',
+      }),
+    });
+    expect(next.status).toBe(400);
   });
 
   it('does not reuse a one-time code', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../server/auth/redis-store';
@@ -25,12 +26,12 @@ describe('Redis-backed store and verdict cache (real redis-server)', () => {
     const logger = recordingLogger();
     const store = new RedisStore(redis.url, logger);
     await store.connect();
-    const cache = new VerdictCache({ store, logger });
+    const cache = new VerdictCache({ store, secret: 'server-secret', logger });
     await cache.put('valid-token-1', { active: true, sub: 'u1' });
     await cache.put('invalid-token-1', { active: false });
 
-    const validKey = `eka-mcp:${verdictKey('valid-token-1')}`;
-    const invalidKey = `eka-mcp:${verdictKey('invalid-token-1')}`;
+    const validKey = `eka-mcp:${verdictKey('valid-token-1', 'server-secret')}`;
+    const invalidKey = `eka-mcp:${verdictKey('invalid-token-1', 'server-secret')}`;
     const validTtl = await inspector.ttl(validKey);
     const invalidTtl = await inspector.ttl(invalidKey);
     expect(validTtl).toBeGreaterThan(290);
@@ -41,6 +42,25 @@ describe('Redis-backed store and verdict cache (real redis-server)', () => {
     const keys = await inspector.keys('eka-mcp:*');
     expect(keys.some((key) => key.includes('valid-token-1'))).toBe(false);
     expect(await cache.get('valid-token-1')).toEqual({ active: true, sub: 'u1' });
+    await store.close();
+  });
+
+  it('does not believe a verdict planted in Redis, under the old or the real key', async () => {
+    const logger = recordingLogger();
+    const store = new RedisStore(redis.url, logger);
+    await store.connect();
+    const cache = new VerdictCache({ store, secret: 'server-secret', logger });
+    const planted = JSON.stringify({ active: true, sub: 'intruder', until: Date.now() + 3_600_000 });
+    const sha = createHash('sha256').update('made-up-token').digest('hex');
+    await inspector.set(`eka-mcp:verdict:${sha}`, planted, { EX: 600 });
+    await inspector.set(`eka-mcp:${verdictKey('made-up-token', 'server-secret')}`, planted, { EX: 600 });
+    expect(await cache.get('made-up-token')).toBeUndefined();
+    // A sealed value copied from another token's key does not open either.
+    await cache.put('real-token', { active: true, sub: 'u2' });
+    const sealed = (await inspector.get(`eka-mcp:${verdictKey('real-token', 'server-secret')}`)) as string;
+    await inspector.set(`eka-mcp:${verdictKey('made-up-token', 'server-secret')}`, sealed, { EX: 600 });
+    expect(await cache.get('made-up-token')).toBeUndefined();
+    expect(await cache.get('real-token')).toEqual({ active: true, sub: 'u2' });
     await store.close();
   });
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../server/auth/memory-store';
 import {
@@ -13,7 +13,7 @@ function setup(start = Date.UTC(2026, 0, 1)) {
   let now = start;
   const clock = () => now;
   const store = new MemoryStore({ clock });
-  const cache = new VerdictCache({ store, clock, logger: silentLogger() });
+  const cache = new VerdictCache({ store, secret: 'server-secret', clock, logger: silentLogger() });
   return {
     cache,
     store,
@@ -54,11 +54,14 @@ describe('verdict cache lifetimes', () => {
     expect(await cache.get('tok-c')).toBeUndefined();
   });
 
-  it('keys entries by SHA-256 of the token, never the token', async () => {
-    const key = verdictKey('secret-token-value');
-    expect(key).toBe(`verdict:${createHash('sha256').update('secret-token-value').digest('hex')}`);
+  it('keys entries by an HMAC of the token under the server secret, never the token', async () => {
+    const key = verdictKey('secret-token-value', 'server-secret');
+    expect(key).toBe(
+      `verdict:${createHmac('sha256', 'server-secret').update('secret-token-value').digest('hex')}`,
+    );
     expect(key).not.toContain('secret-token-value');
-    expect(verdictKey('secret-token-valuf')).not.toBe(key);
+    expect(verdictKey('secret-token-valuf', 'server-secret')).not.toBe(key);
+    expect(verdictKey('secret-token-value', 'other-secret')).not.toBe(key);
   });
 
   it('treats an unreachable store as a miss and logs it once', async () => {
@@ -71,7 +74,7 @@ describe('verdict cache lifetimes', () => {
     broken.set = async () => {
       throw new Error('connection refused');
     };
-    const cache = new VerdictCache({ store: broken, logger });
+    const cache = new VerdictCache({ store: broken, secret: 'server-secret', logger });
     await cache.put('tok-d', { active: true });
     expect(await cache.get('tok-d')).toBeUndefined();
     expect(await cache.get('tok-d')).toBeUndefined();

@@ -43,7 +43,7 @@ describe('npm run sandbox', () => {
       apiBaseUrl: string;
     };
     expect(info).toEqual({
-      issuer: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      issuer: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/oauth2$/),
       apiBaseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       clinician: {
         username: expect.any(String),

@@ -13,6 +13,10 @@ Starts the local Eka sandbox (OpenID provider + Eka API) on 127.0.0.1.
   --id-token-ttl S           ID token lifetime in seconds (default 3600)
   --client-credentials-ttl S client-credentials token lifetime in seconds (default 1800)
   --server-redirect-uri URL  extra redirect URI for the server client (repeatable)
+  --scopes LIST              scopes the provider supports, comma-separated (default
+                             openid,profile,email,offline_access; openid required)
+  --accept-provider-tokens   the API also takes the desktop client's provider access
+                             tokens as they are (the desktop's "direct" token use)
   --json                     print one JSON line with the URLs and credentials, nothing else
   --help                     show this help`;
 
@@ -36,6 +40,7 @@ function summary(info: SandboxInfo): string {
     '',
     `  OpenID provider  ${info.issuer}  (discovery: ${info.issuer}/.well-known/openid-configuration)`,
     `  Eka API          ${info.apiBaseUrl}`,
+    `  OIDC token APIs  POST ${info.apiBaseUrl}/connect-auth/v1/oidc-client/{client_id}/verify, /refresh`,
     `  Token check      GET ${info.apiBaseUrl}/connect-auth/v1/account/validate`,
     `  Faults, log      ${info.apiBaseUrl}/__sandbox/faults, ${info.apiBaseUrl}/__sandbox/requests`,
     '',
@@ -60,6 +65,8 @@ async function main(): Promise<void> {
         'id-token-ttl': { type: 'string' },
         'client-credentials-ttl': { type: 'string' },
         'server-redirect-uri': { type: 'string', multiple: true },
+        scopes: { type: 'string' },
+        'accept-provider-tokens': { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -89,6 +96,19 @@ async function main(): Promise<void> {
   ttl('client-credentials-ttl', 'clientCredentialsTtl');
   const uris = values['server-redirect-uri'] as string[] | undefined;
   if (uris) options.serverRedirectUris = uris;
+  const scopes = str('scopes');
+  if (scopes !== undefined) {
+    const list = scopes
+      .split(',')
+      .map((scope) => scope.trim())
+      .filter(Boolean);
+    const known = ['openid', 'profile', 'email', 'offline_access'];
+    const unknown = list.find((scope) => !known.includes(scope));
+    if (unknown !== undefined) fail(`--scopes: unknown scope "${unknown}" (known: ${known.join(', ')}).`);
+    if (!list.includes('openid')) fail('--scopes must include openid.');
+    options.scopesSupported = list;
+  }
+  if (values['accept-provider-tokens']) options.acceptProviderTokens = true;
 
   let sandbox: Awaited<ReturnType<typeof startSandbox>>;
   try {

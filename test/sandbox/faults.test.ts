@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { integratorToken } from '../support/integrator-token';
-import { startSandbox } from './index';
+import { startSandbox, tokenFingerprint } from './index';
 import type { Sandbox } from './types';
 
 const SEARCH = '/profiles/v1/patient/search';
@@ -155,13 +155,21 @@ describe('sandbox fault injection and request log', () => {
     expect((await search()).status).toBe(200);
   });
 
-  it('logs method, path, auth presence, status and time, never token values or query strings', async () => {
+  it('logs method, path, auth presence, token fingerprint and kind, status and time, never token values or query strings', async () => {
     sandbox.requests.clear();
     await search();
     await fetch(`${sandbox.apiBaseUrl}/dr/v1/business/entities`);
     const entries = sandbox.requests.list();
     expect(entries).toEqual([
-      { method: 'GET', path: SEARCH, auth: true, status: 200, time: expect.any(Number) },
+      {
+        method: 'GET',
+        path: SEARCH,
+        auth: true,
+        tokenFingerprint: tokenFingerprint(token),
+        tokenKind: 'client-credentials',
+        status: 200,
+        time: expect.any(Number),
+      },
       { method: 'GET', path: '/dr/v1/business/entities', auth: false, status: 401, time: expect.any(Number) },
     ]);
     const viaAdmin = (await (await admin('GET', 'requests')).json()) as { requests: unknown[] };

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SANDBOX_API_PORT, SANDBOX_ISSUER_PORT } from '../../server/config/environments';
+import { ISSUER_PATH, SANDBOX_API_PORT, SANDBOX_ISSUER_PORT } from '../../server/config/environments';
 import { createApiHandler } from './api/api-handler';
 import type { ApiContext } from './api/context';
 import { FaultTable } from './api/faults';
@@ -23,6 +23,7 @@ import { seedAppointments } from './seed/appointments';
 import { seedPatients } from './seed/patients';
 import type { RequestLogEntry, Sandbox, SandboxInfo, SandboxOptions } from './types';
 
+export { tokenFingerprint } from './api/api-handler';
 export type * from './types';
 
 const HOST = '127.0.0.1';
@@ -72,13 +73,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const refreshTokenTtl = positive(options.refreshTokenTtl, 14 * 24 * 3600, 'refreshTokenTtl');
   const idTokenTtl = positive(options.idTokenTtl, 3600, 'idTokenTtl');
   const clientCredentialsTtl = positive(options.clientCredentialsTtl, 1800, 'clientCredentialsTtl');
+  const scopesSupported = options.scopesSupported ?? ['openid', 'profile', 'email', 'offline_access'];
+  if (!scopesSupported.includes('openid')) throw new TypeError('scopesSupported must include "openid"');
+  const unknownScope = scopesSupported.find(
+    (scope) => !['openid', 'profile', 'email', 'offline_access'].includes(scope),
+  );
+  if (unknownScope !== undefined) throw new TypeError(`The sandbox provider has no scope "${unknownScope}"`);
 
   const issuerServer = createServer();
   const apiServer = createServer();
   try {
     const issuerPort = await listen(issuerServer, options.issuerPort ?? SANDBOX_ISSUER_PORT);
     const apiPort = await listen(apiServer, options.apiPort ?? SANDBOX_API_PORT);
-    const issuer = `http://${HOST}:${issuerPort}`;
+    // Under a path, as Eka's is (https://accounts.eka.care/oauth2).
+    const issuer = `http://${HOST}:${issuerPort}${ISSUER_PATH}`;
     const apiBaseUrl = `http://${HOST}:${apiPort}`;
 
     const op = await createSandboxProvider({
@@ -88,8 +96,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       refreshTokenTtl,
       idTokenTtl,
       serverRedirectUris: options.serverRedirectUris ?? [],
+      scopesSupported,
     });
-    issuerServer.on('request', createIssuerHandler(op.provider));
+    issuerServer.on('request', createIssuerHandler(op.provider, ISSUER_PATH));
 
     const tokens = await TokenAuthority.create({
       issuer,
@@ -98,6 +107,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       providerJwks: op.publicJwks,
       clientCredentialsTtl,
       refreshTokenTtl,
+      ekaAccessTokenTtl: accessTokenTtl,
+      providerTokenClients: options.acceptProviderTokens
+        ? [SERVER_CLIENT_ID, DESKTOP_CLIENT_ID]
+        : [SERVER_CLIENT_ID],
     });
     const patients = seedPatients();
     const scheduleStart = startOfTodayIst();
@@ -159,6 +172,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tokens: {
         revokeAccessToken: (token) => tokens.revokeAccessToken(token),
         stats: () => tokens.stats(),
+        oidcStats: () => tokens.oidcStats(),
       },
       requests: {
         list: () => log.map((entry) => ({ ...entry })),

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import AxeBuilder from '@axe-core/playwright';
-import { decodeJwt } from 'jose';
+import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import * as client from 'openid-client';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,7 +80,8 @@ describe('sandbox OpenID provider', () => {
   let desktop: client.Configuration;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
+    // The provider's own tokens are exercised at the API here (the desktop's `direct` token use).
+    sandbox = await startSandbox({ issuerPort: 0, apiPort: 0, acceptProviderTokens: true });
     browser = await launchChromium();
     desktop = await discoverDesktop(sandbox);
   });
@@ -105,7 +106,12 @@ describe('sandbox OpenID provider', () => {
   const authorizationUrl = (redirectUri: string, extra: Record<string, string> = {}) =>
     pkceAuthorizationUrl(desktop, redirectUri, extra);
 
-  it('publishes discovery with S256 PKCE, iss in the authorization response, revocation and userinfo', async () => {
+  it('publishes discovery under the issuer path with S256 PKCE, iss in the authorization response, revocation and userinfo', async () => {
+    expect(new URL(sandbox.issuer).pathname).toBe('/oauth2');
+    // Outside the issuer's path there is no provider.
+    expect((await fetch(`${new URL(sandbox.issuer).origin}/.well-known/openid-configuration`)).status).toBe(
+      404,
+    );
     const res = await fetch(`${sandbox.issuer}/.well-known/openid-configuration`);
     expect(res.status).toBe(200);
     const doc = (await res.json()) as Record<string, unknown>;
@@ -113,6 +119,8 @@ describe('sandbox OpenID provider', () => {
     expect(doc.code_challenge_methods_supported).toEqual(['S256']);
     expect(doc.authorization_response_iss_parameter_supported).toBe(true);
     expect(doc.revocation_endpoint).toBe(`${sandbox.issuer}/token/revocation`);
+    expect(doc.authorization_endpoint).toBe(`${sandbox.issuer}/auth`);
+    expect(doc.token_endpoint).toBe(`${sandbox.issuer}/token`);
     expect(doc.userinfo_endpoint).toBe(`${sandbox.issuer}/me`);
     expect(doc.scopes_supported).toEqual(
       expect.arrayContaining(['openid', 'offline_access', 'profile', 'email']),
@@ -278,7 +286,12 @@ describe('sandbox OpenID provider', () => {
   });
 
   it('refuses an OP access token at the API once it has expired (1 s lifetime)', async () => {
-    const short = await startSandbox({ issuerPort: 0, apiPort: 0, accessTokenTtl: 1 });
+    const short = await startSandbox({
+      issuerPort: 0,
+      apiPort: 0,
+      accessTokenTtl: 1,
+      acceptProviderTokens: true,
+    });
     const listener = await loopbackListener();
     try {
       const config = await discoverDesktop(short);
@@ -320,7 +333,7 @@ describe('sandbox OpenID provider', () => {
     });
     try {
       const authorize = (redirectUri: string) => {
-        const url = new URL('/auth', own.issuer);
+        const url = new URL(`${own.issuer}/auth`);
         url.search = new URLSearchParams({
           client_id: own.clients.server.client_id,
           response_type: 'code',
@@ -333,11 +346,233 @@ describe('sandbox OpenID provider', () => {
       };
       const registered = await authorize('https://mcp.clinic.example/oauth/callback');
       expect(registered.status).toBe(303);
-      expect(registered.headers.get('location')).toMatch(/^\/interaction\//);
+      expect(registered.headers.get('location')).toMatch(/^\/oauth2\/interaction\//);
       expect((await authorize('https://elsewhere.example/oauth/callback')).status).toBe(400);
       expect((await authorize('http://127.0.0.1:61234/any/path')).status).toBe(303);
     } finally {
       await own.stop();
+    }
+  });
+});
+
+describe('sandbox OIDC token APIs (connect-auth/v1/oidc-client)', () => {
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let desktop: client.Configuration;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ issuerPort: 0, apiPort: 0 });
+    browser = await launchChromium();
+    desktop = await discoverDesktop(sandbox);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+  });
+
+  /** Signs the clinician in to `config` in the browser and answers the code grant's tokens. */
+  async function signIn(target: Sandbox, config: client.Configuration) {
+    const listener = await loopbackListener();
+    try {
+      const { url, verifier, state } = await pkceAuthorizationUrl(
+        config,
+        `http://127.0.0.1:${listener.port}/callback`,
+      );
+      const page = await browser.newPage();
+      try {
+        await signInOnSandbox(page, url.href, target.clinician);
+      } finally {
+        await page.waitForLoadState('load').catch(() => undefined);
+        await page.close();
+      }
+      return await client.authorizationCodeGrant(config, await listener.redirect, {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+      });
+    } finally {
+      listener.close();
+    }
+  }
+
+  const post = (target: Sandbox, path: string, body: unknown) =>
+    fetch(`${target.apiBaseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const verify = (target: Sandbox, clientId: string, body: unknown) =>
+    post(target, `/connect-auth/v1/oidc-client/${encodeURIComponent(clientId)}/verify`, body);
+  const refresh = (target: Sandbox, clientId: string, body: unknown) =>
+    post(target, `/connect-auth/v1/oidc-client/${encodeURIComponent(clientId)}/refresh`, body);
+  const entities = (target: Sandbox, token: string) =>
+    fetch(`${target.apiBaseUrl}/dr/v1/business/entities`, { headers: { authorization: `Bearer ${token}` } });
+
+  interface EkaPair {
+    access_token: string;
+    refresh_token: string;
+    expires_in: number;
+    refresh_token_expires_in: number;
+  }
+
+  it('exchanges an ID token for Eka API tokens, rotates them at refresh and refuses a spent refresh token', async () => {
+    const tokens = await signIn(sandbox, desktop);
+    const idToken = tokens.id_token as string;
+    const clientId = sandbox.clients.desktop.client_id;
+    const before = sandbox.tokens.oidcStats();
+
+    sandbox.requests.clear();
+    const verified = await verify(sandbox, clientId, { id_token: idToken });
+    expect(verified.status).toBe(200);
+    const pair = (await verified.json()) as EkaPair;
+    expect(pair).toEqual({
+      access_token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+      refresh_token: expect.any(String),
+      expires_in: 3600,
+      refresh_token_expires_in: expect.any(Number),
+    });
+    // Eka's tokens, not the provider's: issued by the API for the ID token's subject.
+    expect(pair.access_token).not.toBe(tokens.access_token);
+    const claims = decodeJwt(pair.access_token);
+    expect(claims.iss).toBe(sandbox.apiBaseUrl);
+    expect(claims.sub).toBe(tokens.claims()?.sub);
+    expect(sandbox.tokens.oidcStats().verifies).toBe(before.verifies + 1);
+
+    expect((await entities(sandbox, pair.access_token)).status).toBe(200);
+    const logged = sandbox.requests.list();
+    expect(logged.find((e) => e.path.endsWith('/verify'))).toMatchObject({ method: 'POST', status: 200 });
+    const call = logged.find((e) => e.path === '/dr/v1/business/entities');
+    expect(call).toMatchObject({ status: 200, tokenKind: 'eka-oidc', tokenFingerprint: expect.any(String) });
+    expect(JSON.stringify(logged)).not.toContain(pair.access_token);
+
+    const renewed = await refresh(sandbox, clientId, {
+      access_token: pair.access_token,
+      refresh_token: pair.refresh_token,
+    });
+    expect(renewed.status).toBe(200);
+    const next = (await renewed.json()) as EkaPair;
+    expect(next.refresh_token).not.toBe(pair.refresh_token);
+    expect(next.access_token).not.toBe(pair.access_token);
+    expect((await entities(sandbox, next.access_token)).status).toBe(200);
+    expect(sandbox.tokens.oidcStats().refreshes).toBe(before.refreshes + 1);
+
+    // The rotated refresh token is spent: presenting it again is refused in Eka's error shape.
+    const reused = await refresh(sandbox, clientId, { refresh_token: pair.refresh_token });
+    expect(reused.status).toBe(401);
+    expect(await reused.json()).toEqual({ code: 401, error: expect.stringContaining('already used') });
+    expect(sandbox.tokens.oidcStats().refreshTokenReuse).toBe(before.refreshTokenReuse + 1);
+
+    // The new one renews once more without an access token (it is optional).
+    const again = await refresh(sandbox, clientId, { refresh_token: next.refresh_token });
+    expect(again.status).toBe(200);
+    // A refresh token belongs to the client it was issued through.
+    const third = (await again.json()) as EkaPair;
+    const foreign = await refresh(sandbox, sandbox.clients.server.client_id, {
+      refresh_token: third.refresh_token,
+    });
+    expect(foreign.status).toBe(401);
+    expect(await foreign.json()).toEqual({ code: 401, error: expect.stringContaining('another client') });
+    // Refused attempts spend nothing: the owner still renews with it.
+    expect((await refresh(sandbox, clientId, { refresh_token: third.refresh_token })).status).toBe(200);
+  });
+
+  it('refuses ID tokens for another audience, forged ones, malformed bodies and unknown clients', async () => {
+    const tokens = await signIn(sandbox, desktop);
+    const idToken = tokens.id_token as string;
+    const before = sandbox.tokens.oidcStats();
+
+    // The desktop client's ID token is not for the server client.
+    const otherAudience = await verify(sandbox, sandbox.clients.server.client_id, { id_token: idToken });
+    expect(otherAudience.status).toBe(401);
+    expect(await otherAudience.json()).toEqual({ code: 401, error: expect.stringContaining('not valid') });
+
+    // Right claims, wrong key.
+    const { privateKey } = await generateKeyPair('RS256');
+    const forged = await new SignJWT({ ...decodeJwt(idToken) })
+      .setProtectedHeader({ alg: 'RS256', kid: String(decodeProtectedHeader(idToken).kid) })
+      .sign(privateKey);
+    expect((await verify(sandbox, sandbox.clients.desktop.client_id, { id_token: forged })).status).toBe(401);
+
+    // An access token is no ID token.
+    expect(
+      (await verify(sandbox, sandbox.clients.desktop.client_id, { id_token: tokens.access_token })).status,
+    ).toBe(401);
+    expect(sandbox.tokens.oidcStats().verifyRejected).toBe(before.verifyRejected + 3);
+    expect(sandbox.tokens.oidcStats().verifies).toBe(before.verifies);
+
+    const unknown = await verify(sandbox, 'no-such-client', { id_token: idToken });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ code: 404, error: expect.any(String) });
+
+    for (const body of [{}, { id_token: '' }, { id_token: idToken, extra: 1 }]) {
+      const bad = await verify(sandbox, sandbox.clients.desktop.client_id, body);
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toEqual({ code: 400, error: expect.any(String) });
+    }
+    const notJson = await fetch(
+      `${sandbox.apiBaseUrl}/connect-auth/v1/oidc-client/${sandbox.clients.desktop.client_id}/verify`,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id_token":' },
+    );
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toEqual({ code: 400, error: expect.any(String) });
+    const noRefresh = await refresh(sandbox, sandbox.clients.desktop.client_id, {});
+    expect(noRefresh.status).toBe(400);
+    const bogus = await refresh(sandbox, sandbox.clients.desktop.client_id, { refresh_token: 'nope' });
+    expect(bogus.status).toBe(401);
+
+    // The ID token still exchanges after all that.
+    expect((await verify(sandbox, sandbox.clients.desktop.client_id, { id_token: idToken })).status).toBe(
+      200,
+    );
+  });
+
+  it("refuses the desktop client's provider access token at the API unless told to accept it", async () => {
+    const tokens = await signIn(sandbox, desktop);
+    sandbox.requests.clear();
+    const refused = await entities(sandbox, tokens.access_token);
+    expect(refused.status).toBe(401);
+    // The ID token is no access token either.
+    expect((await entities(sandbox, tokens.id_token as string)).status).toBe(401);
+    expect(sandbox.requests.list().every((e) => e.tokenKind === undefined)).toBe(true);
+  });
+
+  it('runs a provider whose scopes_supported is only openid and profile: no refresh token, exchange still works', async () => {
+    const narrow = await startSandbox({ issuerPort: 0, apiPort: 0, scopesSupported: ['openid', 'profile'] });
+    try {
+      const doc = (await (await fetch(`${narrow.issuer}/.well-known/openid-configuration`)).json()) as {
+        scopes_supported: string[];
+        grant_types_supported: string[];
+      };
+      expect(doc.scopes_supported).toEqual(['openid', 'profile']);
+      expect(doc.grant_types_supported).not.toContain('refresh_token');
+      const config = await discoverDesktop(narrow);
+      const tokens = await signIn(narrow, config);
+      expect(tokens.refresh_token).toBeUndefined();
+      expect(tokens.claims()?.name).toBe(narrow.clinician.name);
+      expect(tokens.claims()?.email).toBeUndefined();
+      const res = await verify(narrow, narrow.clients.desktop.client_id, { id_token: tokens.id_token });
+      expect(res.status).toBe(200);
+      const pair = (await res.json()) as EkaPair;
+      const renewed = await refresh(narrow, narrow.clients.desktop.client_id, {
+        refresh_token: pair.refresh_token,
+      });
+      expect(renewed.status).toBe(200);
+    } finally {
+      await narrow.stop();
+    }
+  });
+
+  it('refuses an expired ID token (1 s lifetime)', async () => {
+    const short = await startSandbox({ issuerPort: 0, apiPort: 0, idTokenTtl: 1 });
+    try {
+      const tokens = await signIn(short, await discoverDesktop(short));
+      const exp = Number(decodeJwt(tokens.id_token as string).exp);
+      while (Date.now() / 1000 <= exp + 1) await new Promise((r) => setTimeout(r, 250));
+      const res = await verify(short, short.clients.desktop.client_id, { id_token: tokens.id_token });
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({ code: 401, error: expect.stringContaining('expired') });
+    } finally {
+      await short.stop();
     }
   });
 });

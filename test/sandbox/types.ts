@@ -31,6 +31,20 @@ export interface SandboxOptions {
   clientCredentialsTtl?: number;
   /** Extra redirect URIs allowed for the `server` client (HTTP-mode OAuth proxy callbacks). */
   serverRedirectUris?: string[];
+  /**
+   * The API also accepts the desktop client's provider access tokens as they
+   * are (a provider whose tokens Eka's API takes directly: the desktop's
+   * `direct` token use). When false, a desktop sign-in must exchange its ID
+   * token at the OIDC token APIs for Eka API tokens. The server client's
+   * provider tokens (HTTP mode's OAuth proxy) are always accepted. Default false.
+   */
+  acceptProviderTokens?: boolean;
+  /**
+   * The scopes the provider supports (`scopes_supported` in discovery);
+   * `openid` is required. Default `openid profile email offline_access`;
+   * without `offline_access` the provider issues no refresh tokens.
+   */
+  scopesSupported?: string[];
 }
 
 export type FaultKind =
@@ -54,6 +68,12 @@ export interface RequestLogEntry {
   path: string;
   /** Whether an Authorization header was present. */
   auth: boolean;
+  /** First 16 hex digits of the SHA-256 of the bearer token, when one was sent (never the token). */
+  tokenFingerprint?: string;
+  /** What the API took the bearer token for, on routes that check it and accepted it. */
+  tokenKind?: 'eka-oidc' | 'client-credentials' | 'provider';
+  /** The `client-id` header, when sent (a client id is no secret). */
+  clientId?: string;
   status: number;
   time: number;
 }
@@ -82,6 +102,18 @@ export interface ClientTokenStats {
   rejected: number;
 }
 
+/** Counters of the OIDC token APIs (`/connect-auth/v1/oidc-client/{client_id}/verify` and `/refresh`). */
+export interface OidcExchangeStats {
+  /** ID tokens exchanged for Eka API tokens. */
+  verifies: number;
+  /** ID tokens refused (signature, issuer, audience, expiry or unknown client). */
+  verifyRejected: number;
+  /** Successful refreshes. */
+  refreshes: number;
+  /** A rotated (already used) refresh token presented again; refused. */
+  refreshTokenReuse: number;
+}
+
 export interface Sandbox extends SandboxInfo {
   faults: {
     add(rule: FaultRule): void;
@@ -95,6 +127,8 @@ export interface Sandbox extends SandboxInfo {
     /** Revokes an access token (OP-issued JWT or opaque, or client credentials); the API then answers 401. */
     revokeAccessToken(token: string): Promise<boolean>;
     stats(): ClientTokenStats;
+    /** Counters of the OIDC token APIs. */
+    oidcStats(): OidcExchangeStats;
   };
   requests: {
     list(): RequestLogEntry[];

@@ -53,6 +53,7 @@ describe('sign-in reply safety', () => {
     const { authorizationUrl, outcome } = startCoreLogin({
       issuer: sandbox.issuer,
       clientId: sandbox.clients.desktop.client_id,
+      apiBaseUrl: sandbox.apiBaseUrl,
       secretStore: store,
       lockDir,
     });
@@ -125,6 +126,7 @@ describe('sign-in reply safety', () => {
         login({
           issuer,
           clientId: 'eka-mcp-desktop',
+          apiBaseUrl: issuer,
           secretStore: createKeytarSecretStore(`Eka MCP Security ${randomUUID()}`),
           lockDir,
           openExternal: (url) => {
@@ -152,6 +154,7 @@ describe('sign-in listener and other host names', () => {
     const { authorizationUrl, outcome } = startCoreLogin({
       issuer: sandbox.issuer,
       clientId: sandbox.clients.desktop.client_id,
+      apiBaseUrl: sandbox.apiBaseUrl,
       secretStore: store,
       lockDir,
     });
@@ -192,6 +195,7 @@ describe('a bogus reply from another local process', () => {
     const { authorizationUrl, outcome } = startCoreLogin({
       issuer: sandbox.issuer,
       clientId: sandbox.clients.desktop.client_id,
+      apiBaseUrl: sandbox.apiBaseUrl,
       secretStore: store,
       lockDir,
     });

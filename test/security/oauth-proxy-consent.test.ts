@@ -15,7 +15,10 @@ let server: TestServer;
 
 beforeAll(async () => {
   sandbox = await startTestSandbox();
-  server = await startTestServer(sandbox, { oauth: true });
+  server = await startTestServer(sandbox, {
+    oauth: true,
+    env: { FASTMCP_SERVER_AUTH_EKACARE_REGISTRATIONS_PER_ADDRESS: '500' },
+  });
 });
 
 afterAll(async () => {
@@ -139,6 +142,74 @@ describe('OAuth proxy consent for web redirect URIs', () => {
     expect(back.searchParams.get('code')).toBeNull();
   });
 
+  it('shows a bad request for a web redirect URI on our page, never redirecting it (open redirect)', async () => {
+    const id = await clientId(web);
+    const url = new URL(`${server.baseUrl}/authorize`);
+    url.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: id,
+      redirect_uri: web,
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+      resource: 'https://elsewhere.example/mcp',
+    }).toString();
+    const response = await fetch(url, { redirect: 'manual' });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('location')).toBeNull();
+    expect(await response.text()).toContain('only issues tokens for');
+    url.searchParams.set('resource', `${server.baseUrl}/mcp`);
+    url.searchParams.set('code_challenge_method', 'plain');
+    const plain = await fetch(url, { redirect: 'manual' });
+    expect(plain.status).toBe(400);
+    expect(plain.headers.get('location')).toBeNull();
+  });
+
+  it('still redirects errors to a loopback (native) client', async () => {
+    const loopback = 'http://127.0.0.1:45679/callback';
+    const id = await clientId(loopback);
+    const url = new URL(`${server.baseUrl}/authorize`);
+    url.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: id,
+      redirect_uri: loopback,
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+      resource: 'https://elsewhere.example/mcp',
+      state: 's1',
+    }).toString();
+    const response = await fetch(url, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    const back = new URL(response.headers.get('location') ?? '');
+    expect(back.origin).toBe('http://127.0.0.1:45679');
+    expect(back.searchParams.get('error')).toBe('invalid_target');
+    expect(back.searchParams.get('state')).toBe('s1');
+  });
+
+  it('sets the browser-binding cookie on Allow: HttpOnly, SameSite=Lax, for the callback only', async () => {
+    const id = await clientId(web);
+    const page = await consentPage(id, web);
+    const allowed = await submit(
+      { pending: page.pending, csrf: page.csrf, decision: 'allow' },
+      { cookie: page.cookie, origin: server.baseUrl },
+    );
+    expect(allowed.status).toBe(303);
+    const cookies = allowed.headers.getSetCookie();
+    const login = cookies.find((cookie) => cookie.startsWith('eka_mcp_login_'));
+    expect(login).toMatch(/HttpOnly/);
+    expect(login).toMatch(/SameSite=Lax/);
+    expect(login).toMatch(/Path=\/oauth\/callback/);
+    // http://127.0.0.1 here; on an https BASE_URL the cookie is also Secure.
+    expect(login).not.toMatch(/Secure/);
+    // Eka's reply without that cookie (another browser) is refused, on our page, with no code.
+    const response = await fetch(
+      `${server.baseUrl}/oauth/callback?state=${encodeURIComponent(page.pending)}&code=stolen-code`,
+      { redirect: 'manual' },
+    );
+    expect(response.status).toBe(400);
+    expect(response.headers.get('location')).toBeNull();
+    expect(await response.text()).toMatch(/in this browser/);
+  });
+
   it('refuses an Eka reply for a login that skipped the consent page', async () => {
     const id = await clientId(web);
     const page = await consentPage(id, web);
@@ -151,12 +222,23 @@ describe('OAuth proxy consent for web redirect URIs', () => {
     expect(await response.text()).toMatch(/consent page/);
   });
 
+  it('asks consent for an app scheme too', async () => {
+    const app = 'com.example.clinicapp:/oauth/callback';
+    const id = await clientId(app);
+    const page = await consentPage(id, app);
+    expect(page.html).toContain('com.example.clinicapp:');
+  });
+
   it('still sends loopback (native) clients straight to Eka', async () => {
     const loopback = 'http://127.0.0.1:45678/callback';
     const id = await clientId(loopback);
     const response = await authorize(id, loopback);
     expect(response.status).toBe(302);
     expect(response.headers.get('location')?.startsWith(sandbox.issuer)).toBe(true);
+    // Bound to this browser all the same.
+    expect(response.headers.get('set-cookie')).toMatch(
+      /^eka_mcp_login_\w+=\S+; Path=\/oauth\/callback; HttpOnly; SameSite=Lax/,
+    );
   });
 });
 
@@ -171,6 +253,17 @@ describe('OAuth proxy redirect URI checks at registration', () => {
     'https://attacker.example/cb#fragment',
     'https://user:pass@attacker.example/cb',
     'http://127.0.0.1.attacker.example/cb',
+    // Launchers that hand the URL on to a browser or app (RFC 8252 §7.1 wants reverse-DNS schemes).
+    'microsoft-edge:https://attacker.example/cb',
+    'x-safari-https://attacker.example/cb',
+    'googlechromes://attacker.example/cb',
+    'intent://attacker.example/cb#Intent;scheme=https;end',
+    'intent://attacker.example/cb',
+    'chrome-extension://abcdefghijklmnopabcdefghijklmnop/cb.html',
+    'ms-word:ofe|u|https://attacker.example/doc.docx',
+    'mailto:attacker@attacker.example',
+    'cursor://anysphere.cursor-retrieval/oauth/callback',
+    'com.example.app://https://attacker.example/cb',
   ])('refuses %s', async (uri) => {
     const response = await register(uri);
     expect(response.status).toBe(400);
@@ -180,7 +273,7 @@ describe('OAuth proxy redirect URI checks at registration', () => {
     'https://claude.ai/api/mcp/auth_callback',
     'http://127.0.0.1:33418/callback',
     'http://localhost:6274/oauth/callback',
-    'cursor://anysphere.cursor-retrieval/oauth/callback',
+    'com.example.clinicapp:/oauth/callback',
   ])('accepts %s', async (uri) => {
     expect((await register(uri)).status).toBe(201);
   });

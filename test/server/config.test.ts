@@ -18,7 +18,7 @@ describe('server config', () => {
       mode: 'open',
       env: 'production',
       apiBaseUrl: 'https://api.eka.care',
-      issuer: 'https://accounts.eka.care',
+      issuer: 'https://accounts.eka.care/oauth2',
       tokenFlow: 'connect-auth',
       host: '127.0.0.1',
       port: 8000,
@@ -59,7 +59,7 @@ describe('server config', () => {
       ],
       {
         EKA_ENV: 'development',
-        EKA_API_BASE_URL: 'https://api-dev.eka.care',
+        EKA_API_BASE_URL: 'https://api.dev.eka.care',
         EKA_LOG_LEVEL: 'error',
         EKA_CLIENT_ID: 'i',
         EKA_CLIENT_SECRET: 's',
@@ -74,7 +74,7 @@ describe('server config', () => {
   });
 
   it('uses the environment defaults of --env', () => {
-    expect(resolve(['--env', 'development']).apiBaseUrl).toBe('https://api-dev.eka.care');
+    expect(resolve(['--env', 'development']).apiBaseUrl).toBe('https://api.dev.eka.care');
     expect(resolve([], { EKA_ENV: 'sandbox' }).apiBaseUrl).toBe('http://127.0.0.1:7781');
   });
 
@@ -129,13 +129,13 @@ describe('.env files', () => {
   it('layers .env, then .env.<env>, then the real environment', async () => {
     const dir = folder({
       '.env': 'EKA_ENV=development\nEKA_CLIENT_ID=from-dotenv\nEKA_LOG_LEVEL=INFO\n',
-      '.env.development': 'EKA_CLIENT_ID=from-development\nEKA_API_BASE_URL=https://api-dev.eka.care\n',
+      '.env.development': 'EKA_CLIENT_ID=from-development\nEKA_API_BASE_URL=https://api.dev.eka.care\n',
       '.env.production': 'EKA_CLIENT_ID=from-production\n',
     });
     const env = await loadEnvFiles(dir, { EKA_LOG_LEVEL: 'DEBUG' });
     expect(env).toMatchObject({
       EKA_CLIENT_ID: 'from-development',
-      EKA_API_BASE_URL: 'https://api-dev.eka.care',
+      EKA_API_BASE_URL: 'https://api.dev.eka.care',
       EKA_LOG_LEVEL: 'DEBUG',
     });
     expect((await loadEnvFiles(dir, {}, 'production')).EKA_CLIENT_ID).toBe('from-production');

@@ -143,6 +143,25 @@ describe('eka-mcp commands', () => {
       expect(ok.code).toBe(0);
       for (const name of ['settings', 'keychain', 'server', 'api', 'issuer'])
         expect(ok.stdout).toContain(`ok   ${name}`);
+      // Discovery under the issuer's path (/oauth2), and what sign-in will ask for.
+      expect(ok.stdout).toContain(
+        `ok   issuer: ${sandbox.issuer} answers (sign-in asks for "openid profile email"; token use exchange)`,
+      );
+
+      // The issuer without its path is a wrong URL, said as such.
+      writeFileSync(
+        join(iso.home, 'settings.json'),
+        JSON.stringify({
+          environment: 'sandbox',
+          issuer: new URL(sandbox.issuer).origin,
+          apiBaseUrl: sandbox.apiBaseUrl,
+        }),
+      );
+      const pathless = await runCli(['doctor'], iso.env);
+      expect(pathless.code).toBe(1);
+      expect(pathless.stdout).toContain(
+        `FAIL issuer: ${new URL(sandbox.issuer).origin}/.well-known/openid-configuration answered 404`,
+      );
 
       writeFileSync(
         join(iso.home, 'settings.json'),

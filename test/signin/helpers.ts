@@ -163,9 +163,10 @@ export async function signInWithCli(
   browser: Browser,
   sandbox: { issuer: string; apiBaseUrl: string; clinician: { username: string; password: string } },
   env: NodeJS.ProcessEnv,
+  extraArgs: string[] = [],
 ): Promise<CliResult> {
   const login = startCliLogin(
-    ['--env', 'sandbox', '--issuer', sandbox.issuer, '--api-base-url', sandbox.apiBaseUrl],
+    ['--env', 'sandbox', '--issuer', sandbox.issuer, '--api-base-url', sandbox.apiBaseUrl, ...extraArgs],
     env,
   );
   const page = await browser.newPage();

@@ -18,6 +18,7 @@ function startLogin(sandbox: Sandbox, extra: Partial<LoginOptions> = {}) {
   const { authorizationUrl, outcome } = startCoreLogin({
     issuer: sandbox.issuer,
     clientId: sandbox.clients.desktop.client_id,
+    apiBaseUrl: sandbox.apiBaseUrl,
     secretStore: store,
     lockDir: iso.home,
     ...extra,

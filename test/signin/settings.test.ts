@@ -30,10 +30,24 @@ describe('settings folder and file', () => {
       const saved = await store.read();
       expect(resolveEndpoints(saved)).toEqual({
         environment: 'sandbox',
-        issuer: 'http://127.0.0.1:7780',
+        issuer: 'http://127.0.0.1:7780/oauth2',
         clientId: 'eka-mcp-desktop',
         apiBaseUrl: 'http://127.0.0.1:9999',
+        tokenUse: 'exchange',
       });
+      expect(resolveEndpoints(await store.update({ tokenUse: 'direct' })).tokenUse).toBe('direct');
+      expect(resolveEndpoints({ ...saved, environment: 'production' })).toMatchObject({
+        issuer: 'https://accounts.eka.care/oauth2',
+        apiBaseUrl: 'http://127.0.0.1:9999',
+      });
+      expect(resolveEndpoints({ ...saved, environment: 'development', apiBaseUrl: undefined })).toMatchObject(
+        {
+          issuer: 'https://accounts.eka.care/oauth2',
+          apiBaseUrl: 'https://api.dev.eka.care',
+        },
+      );
+      const refused = await store.update({ tokenUse: 'passthrough' as never }).catch((e: unknown) => e);
+      expect(isDesktopError(refused, 'settings-invalid')).toBe(true);
       expect(statSync(join(dir, 'settings.json')).mode & 0o777).toBe(0o600);
       await store.update({ apiBaseUrl: undefined });
       expect((await store.read()).apiBaseUrl).toBeUndefined();

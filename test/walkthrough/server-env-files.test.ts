@@ -97,7 +97,7 @@ describe('eka-mcp-server --transport http on a port in use', () => {
           [SERVER_BUNDLE, '--transport', 'http', '--port', String(port)],
           {
             cwd,
-            env: { ...keychainEnv(), EKA_MCP_MODE: 'open' },
+            env: { ...keychainEnv(), EKA_MCP_MODE: 'open', EKA_CLIENT_ID: 'sandbox-integrator' },
           },
         );
         let stderr = '';

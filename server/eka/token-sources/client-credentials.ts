@@ -6,15 +6,18 @@
  *
  * Two token endpoints exist in Eka's documentation; `tokenFlow` picks one:
  * - `connect-auth`: POST /connect-auth/v1/account/login, refreshed with
- *   POST /connect-auth/v1/account/refresh-token;
+ *   POST /connect-auth/v1/account/refresh-token (authorization.yml; both
+ *   built from their descriptions in server/eka/api/auth.ts);
  * - `api-token`: POST /api/v1/auth/token with X-API-KEY (no refresh token:
  *   a new exchange each time).
  */
 import type { TokenFlow } from '../../config/server-config';
 import { EkaApiError, EkaAuthError } from '../../errors';
 import type { Logger } from '../../logging';
+import { accountLogin, accountRefreshToken } from '../api/auth';
 import { jwtExpiryMs } from '../jwt-expiry';
 import type { TokenSource } from '../token-source';
+import { callTokenEndpoint, TokenCallError } from './token-call';
 
 export interface ClientCredentialsOptions {
   apiBaseUrl: string;
@@ -56,10 +59,44 @@ export function createClientCredentialsTokenSource(options: ClientCredentialsOpt
   let state: TokenState | undefined;
   let inflight: Promise<string> | undefined;
 
-  async function post(path: string, body: unknown, headers: Record<string, string>): Promise<TokenReply> {
+  /** Maps a failed token call to the error a tool shows. */
+  function tokenError(error: unknown): never {
+    if (!(error instanceof TokenCallError)) throw error;
+    if (error.failure === 'network' || error.failure === 'timeout') {
+      throw new EkaApiError(
+        error.failure === 'timeout' ? 'timeout' : 'network_error',
+        error.failure === 'timeout'
+          ? 'Eka did not answer the sign-in request in time: try again in a moment.'
+          : 'Could not reach Eka to sign in: check the internet connection and try again.',
+        { cause: error },
+      );
+    }
+    if (error.refused) {
+      throw new EkaAuthError(
+        'invalid_credentials',
+        'Eka refused the client credentials: check EKA_CLIENT_ID, EKA_CLIENT_SECRET and EKA_API_KEY (or run eka-mcp credentials set).',
+        { cause: new Error(`token endpoint answered ${error.status}`) },
+      );
+    }
+    if (error.failure === 'malformed') {
+      throw new EkaApiError(
+        'malformed_response',
+        'Eka sent an unreadable sign-in reply, or one without an access token: try again in a moment.',
+        { cause: error },
+      );
+    }
+    throw new EkaApiError(
+      error.status === 429 ? 'rate_limited' : 'upstream_unavailable',
+      'Eka could not issue an access token right now: try again in a moment.',
+      { status: error.status },
+    );
+  }
+
+  /** The `/api/v1/auth/token` flow (X-API-KEY header; not in authorization.yml). */
+  async function postApiToken(body: unknown, headers: Record<string, string>): Promise<TokenReply> {
     let response: Response;
     try {
-      response = await doFetch(`${base}${path}`, {
+      response = await doFetch(`${base}/api/v1/auth/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
         body: JSON.stringify(body),
@@ -67,39 +104,20 @@ export function createClientCredentialsTokenSource(options: ClientCredentialsOpt
       });
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError';
-      throw new EkaApiError(
-        timedOut ? 'timeout' : 'network_error',
-        timedOut
-          ? 'Eka did not answer the sign-in request in time: try again in a moment.'
-          : 'Could not reach Eka to sign in: check the internet connection and try again.',
-        { cause: error },
+      return tokenError(
+        new TokenCallError(timedOut ? 'timeout' : 'network', 0, 'token call failed', undefined, {
+          cause: error,
+        }),
       );
     }
     const text = await response.text().catch(() => '');
-    if (response.status === 400 || response.status === 401 || response.status === 403) {
-      throw new EkaAuthError(
-        'invalid_credentials',
-        'Eka refused the client credentials: check EKA_CLIENT_ID, EKA_CLIENT_SECRET and EKA_API_KEY (or run eka-mcp credentials set).',
-        { cause: new Error(`token endpoint answered ${response.status}`) },
-      );
-    }
-    if (!response.ok) {
-      throw new EkaApiError(
-        response.status === 429 ? 'rate_limited' : 'upstream_unavailable',
-        'Eka could not issue an access token right now: try again in a moment.',
-        { status: response.status },
-      );
-    }
+    if (!response.ok) return tokenError(new TokenCallError('status', response.status, 'token call refused'));
     let reply: TokenReply;
     try {
       reply = JSON.parse(text) as TokenReply;
     } catch (error) {
-      throw new EkaApiError(
-        'malformed_response',
-        'Eka sent an unreadable sign-in reply: try again in a moment.',
-        {
-          cause: error,
-        },
+      return tokenError(
+        new TokenCallError('malformed', response.status, 'unreadable', undefined, { cause: error }),
       );
     }
     if (
@@ -108,10 +126,7 @@ export function createClientCredentialsTokenSource(options: ClientCredentialsOpt
       typeof reply.access_token !== 'string' ||
       !reply.access_token
     ) {
-      throw new EkaApiError(
-        'malformed_response',
-        'Eka sent a sign-in reply without an access token: try again in a moment.',
-      );
+      return tokenError(new TokenCallError('malformed', response.status, 'no access token'));
     }
     return reply;
   }
@@ -143,8 +158,7 @@ export function createClientCredentialsTokenSource(options: ClientCredentialsOpt
     if (options.tokenFlow === 'api-token') {
       const headers: Record<string, string> = {};
       if (options.apiKey) headers['x-api-key'] = options.apiKey;
-      const reply = await post(
-        '/api/v1/auth/token',
+      const reply = await postApiToken(
         {
           client_id: options.clientId,
           client_secret: options.clientSecret,
@@ -155,19 +169,31 @@ export function createClientCredentialsTokenSource(options: ClientCredentialsOpt
       log.info('Signed in to Eka with client credentials', { flow: 'api-token' });
       return toState(reply);
     }
-    const body: Record<string, string> = { client_id: options.clientId, client_secret: options.clientSecret };
-    if (options.apiKey) body.api_key = options.apiKey;
-    const reply = await post('/connect-auth/v1/account/login', body, {});
+    // The workspace key under its published name (`sharing_key`, authorization.yml) and
+    // under the name Eka's own SDK sends (`api_key`, eka_mcp_sdk/auth/manager.py).
+    const body = {
+      client_id: options.clientId,
+      client_secret: options.clientSecret,
+      ...(options.apiKey ? { sharing_key: options.apiKey, api_key: options.apiKey } : {}),
+    };
+    const reply = await callTokenEndpoint(accountLogin, {
+      apiBaseUrl: options.apiBaseUrl,
+      body,
+      timeoutMs: options.requestTimeoutMs,
+      fetch: options.fetch,
+    }).catch(tokenError);
     log.info('Signed in to Eka with client credentials', { flow: 'connect-auth' });
     return toState(reply);
   }
 
   async function refresh(current: TokenState): Promise<TokenState> {
-    const reply = await post(
-      '/connect-auth/v1/account/refresh-token',
-      { access_token: current.accessToken, refresh_token: current.refreshToken },
-      { authorization: `Bearer ${current.accessToken}`, 'client-id': options.clientId },
-    );
+    const reply = await callTokenEndpoint(accountRefreshToken, {
+      apiBaseUrl: options.apiBaseUrl,
+      body: { access_token: current.accessToken, refresh_token: current.refreshToken },
+      headers: { authorization: `Bearer ${current.accessToken}`, 'client-id': options.clientId },
+      timeoutMs: options.requestTimeoutMs,
+      fetch: options.fetch,
+    }).catch(tokenError);
     log.debug('Refreshed the Eka access token');
     return toState(reply);
   }

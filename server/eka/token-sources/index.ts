@@ -17,6 +17,11 @@ export async function createTokenSource(
 ): Promise<TokenSource> {
   switch (config.mode) {
     case 'open':
+      if (!config.clientId) {
+        logger.warn(
+          'No Eka client id is known (set EKA_CLIENT_ID): calls whose endpoints require the client-id header are sent without it',
+        );
+      }
       return createOpenTokenSource({ clientId: config.clientId });
     case 'client-credentials': {
       if (!config.clientId || !config.clientSecret) {
@@ -39,10 +44,13 @@ export async function createTokenSource(
     case 'oidc': {
       const { createDesktopSessionTokenSource } = await import('../../desktop/session-token-source');
       const { createSignInFromToolsSource } = await import('../../desktop/interactive-signin');
-      return createSignInFromToolsSource(createDesktopSessionTokenSource({ fetch: options.fetch }), {
-        logger,
-        fetch: options.fetch,
-      });
+      return createSignInFromToolsSource(
+        createDesktopSessionTokenSource({ fetch: options.fetch, clientId: config.clientId }),
+        {
+          logger,
+          fetch: options.fetch,
+        },
+      );
     }
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestLogEntry } from '../types';
 import type { ApiContext } from './context';
@@ -15,6 +16,11 @@ export interface ApiServerParts {
 }
 
 const LOG_LIMIT = 10_000;
+
+/** A non-secret fingerprint of a token for the request log: the first 16 hex digits of its SHA-256. */
+export function tokenFingerprint(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 16);
+}
 
 function sleep(ms: number, res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
@@ -104,8 +110,21 @@ export function createApiHandler(parts: ApiServerParts): (req: IncomingMessage, 
     const time = Date.now();
     const method = req.method ?? 'GET';
     const auth = req.headers.authorization !== undefined;
+    const presented = bearerToken(req);
+    const clientIdHeader = req.headers['client-id'];
+    const clientId = typeof clientIdHeader === 'string' && clientIdHeader !== '' ? clientIdHeader : undefined;
+    let tokenKind: RequestLogEntry['tokenKind'];
     res.once('close', () => {
-      parts.log.push({ method, path, auth, status: res.writableFinished ? res.statusCode : 0, time });
+      parts.log.push({
+        method,
+        path,
+        auth,
+        ...(presented ? { tokenFingerprint: tokenFingerprint(presented) } : {}),
+        ...(tokenKind ? { tokenKind } : {}),
+        ...(clientId ? { clientId } : {}),
+        status: res.writableFinished ? res.statusCode : 0,
+        time,
+      });
       if (parts.log.length > LOG_LIMIT) parts.log.splice(0, parts.log.length - LOG_LIMIT);
     });
 
@@ -131,6 +150,7 @@ export function createApiHandler(parts: ApiServerParts): (req: IncomingMessage, 
           );
         }
         caller = await parts.api.tokens.verify(token);
+        tokenKind = caller?.kind;
         if (!caller) {
           throw new ApiError(401, 'invalid_token', 'The access token is expired, revoked or not valid.', {
             'www-authenticate': 'Bearer error="invalid_token"',

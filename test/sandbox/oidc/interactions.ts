@@ -44,6 +44,7 @@ export async function handleInteraction(
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
+  mountPath: string,
 ): Promise<boolean> {
   const match = /^\/interaction\/([\w-]+)(?:\/(login|confirm|abort))?$/.exec(path);
   if (!match) return false;
@@ -55,12 +56,17 @@ export async function handleInteraction(
 
     if (req.method === 'GET' && !action) {
       if (details.prompt.name === 'login') {
-        sendHtml(res, 200, loginPage(details.uid, clientName));
+        sendHtml(res, 200, loginPage(mountPath, details.uid, clientName));
       } else {
         sendHtml(
           res,
           200,
-          consentPage(details.uid, clientName, scopesToShow(details.prompt.details, details.params)),
+          consentPage(
+            mountPath,
+            details.uid,
+            clientName,
+            scopesToShow(details.prompt.details, details.params),
+          ),
         );
       }
       return true;
@@ -83,7 +89,11 @@ export async function handleInteraction(
     if (action === 'login') {
       const form = await readForm(req);
       if (form.get('username') !== CLINICIAN.username || form.get('password') !== CLINICIAN.password) {
-        sendHtml(res, 401, loginPage(details.uid, clientName, 'The username or password is not correct.'));
+        sendHtml(
+          res,
+          401,
+          loginPage(mountPath, details.uid, clientName, 'The username or password is not correct.'),
+        );
         return true;
       }
       await provider.interactionFinished(

@@ -73,6 +73,6 @@ declare module 'oidc-provider' {
       find(id: string): Promise<GrantInstance | undefined>;
     };
     AccessToken: { find(value: string): Promise<AccessTokenInstance | undefined> };
-    Client: { prototype: ClientInstance };
+    Client: { prototype: ClientInstance; find(id: string): Promise<ClientInstance | undefined> };
   }
 }

@@ -25,8 +25,8 @@ ${body}
 }
 
 /** The sign-in page of an interaction. */
-export function loginPage(uid: string, clientName: string, error?: string): string {
-  const action = `/interaction/${encodeURIComponent(uid)}/login`;
+export function loginPage(mountPath: string, uid: string, clientName: string, error?: string): string {
+  const action = `${mountPath}/interaction/${encodeURIComponent(uid)}/login`;
   const alert = error ? `<p class="error" role="alert" id="login-error">${escapeHtml(error)}</p>` : '';
   const describedBy = error ? ' aria-describedby="login-error"' : '';
   return layout(
@@ -52,8 +52,8 @@ const SCOPE_TEXT: Record<string, string> = {
 };
 
 /** The consent page of an interaction. */
-export function consentPage(uid: string, clientName: string, scopes: string[]): string {
-  const base = `/interaction/${encodeURIComponent(uid)}`;
+export function consentPage(mountPath: string, uid: string, clientName: string, scopes: string[]): string {
+  const base = `${mountPath}/interaction/${encodeURIComponent(uid)}`;
   const items = scopes.map((s) => `<li>${escapeHtml(SCOPE_TEXT[s] ?? s)}</li>`).join('');
   return layout(
     'Allow access',

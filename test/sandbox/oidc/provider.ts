@@ -19,6 +19,8 @@ export interface ProviderSettings {
   refreshTokenTtl: number;
   idTokenTtl: number;
   serverRedirectUris: string[];
+  /** The scopes discovery lists in `scopes_supported`; `openid` always among them. */
+  scopesSupported: string[];
 }
 
 export interface SandboxProvider {
@@ -37,8 +39,6 @@ export function isLoopbackUrl(uri: string): boolean {
   return port > 0 && port < 65536;
 }
 
-const OIDC_SCOPES = 'openid profile email offline_access';
-
 /** The sandbox's OpenID provider (oidc-provider 9) with its clients, clinician and counters. */
 export async function createSandboxProvider(settings: ProviderSettings): Promise<SandboxProvider> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
@@ -55,6 +55,13 @@ export async function createSandboxProvider(settings: ProviderSettings): Promise
   };
 
   const apiAudience = settings.apiBaseUrl;
+  const scopes = settings.scopesSupported;
+  const grantTypes = scopes.includes('offline_access')
+    ? ['authorization_code', 'refresh_token']
+    : ['authorization_code'];
+  const claims: Record<string, string[]> = { openid: ['sub'] };
+  if (scopes.includes('profile')) claims.profile = ['name', 'given_name', 'family_name'];
+  if (scopes.includes('email')) claims.email = ['email', 'email_verified'];
 
   const provider = new Provider(settings.issuer, {
     adapter: createMemoryAdapterClass(),
@@ -65,7 +72,7 @@ export async function createSandboxProvider(settings: ProviderSettings): Promise
         application_type: 'native',
         token_endpoint_auth_method: 'none',
         redirect_uris: [DESKTOP_REDIRECT_URI],
-        grant_types: ['authorization_code', 'refresh_token'],
+        grant_types: grantTypes,
         response_types: ['code'],
       },
       {
@@ -75,18 +82,14 @@ export async function createSandboxProvider(settings: ProviderSettings): Promise
         application_type: 'web',
         token_endpoint_auth_method: 'client_secret_basic',
         redirect_uris: ['http://127.0.0.1/oauth/callback', ...settings.serverRedirectUris],
-        grant_types: ['authorization_code', 'refresh_token'],
+        grant_types: grantTypes,
         response_types: ['code'],
       },
     ],
     jwks: { keys: [privateJwk] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
-    scopes: ['openid', 'offline_access', 'profile', 'email'],
-    claims: {
-      openid: ['sub'],
-      profile: ['name', 'given_name', 'family_name'],
-      email: ['email', 'email_verified'],
-    },
+    scopes,
+    claims,
     // Profile and email claims go into the ID token as well as UserInfo.
     conformIdTokenClaims: false,
     async findAccount(_ctx: unknown, sub: string) {
@@ -141,7 +144,7 @@ export async function createSandboxProvider(settings: ProviderSettings): Promise
             throw new errors.InvalidTarget('the sandbox only issues tokens for its API and loopback URLs');
           }
           return {
-            scope: OIDC_SCOPES,
+            scope: scopes.join(' '),
             audience: indicator,
             accessTokenFormat: 'jwt',
             accessTokenTTL: settings.accessTokenTtl,
@@ -163,7 +166,7 @@ export async function createSandboxProvider(settings: ProviderSettings): Promise
     },
     interactions: {
       url(_ctx: unknown, interaction: { uid: string }) {
-        return `/interaction/${interaction.uid}`;
+        return `${new URL(settings.issuer).pathname.replace(/\/+$/, '')}/interaction/${interaction.uid}`;
       },
     },
     clientBasedCORS: () => true,
