@@ -60,19 +60,24 @@ describe('sandbox Eka API: authentication', () => {
     }
   });
 
-  it('refuses wrong credentials and a wrong API key with a JSON 401', async () => {
+  it("refuses wrong credentials and a wrong workspace key with a 401 in Eka's {code, error} shape", async () => {
     const wrongSecret = await login({ client_secret: 'nope' });
     expect(wrongSecret.status).toBe(401);
-    expect(await wrongSecret.json()).toEqual({ error: 'invalid_client', message: expect.any(String) });
-    const wrongKey = await login({ api_key: 'nope' });
-    expect(wrongKey.status).toBe(401);
-    expect(((await wrongKey.json()) as { error: string }).error).toBe('invalid_api_key');
+    expect(await wrongSecret.json()).toEqual({ code: 401, error: expect.stringContaining('client secret') });
+    for (const key of ['sharing_key', 'api_key']) {
+      const wrongKey = await login({ [key]: 'nope' });
+      expect(wrongKey.status).toBe(401);
+      expect(await wrongKey.json()).toEqual({ code: 401, error: expect.stringContaining('sharing_key') });
+    }
+    // The published name alone opens the workspace.
+    expect((await login({ sharing_key: sandbox.clients.integrator.api_key })).status).toBe(200);
     const missing = await fetch(`${sandbox.apiBaseUrl}/connect-auth/v1/account/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{}',
     });
     expect(missing.status).toBe(400);
+    expect(await missing.json()).toEqual({ code: 400, error: expect.any(String) });
   });
 
   it('issues tokens at /api/v1/auth/token with X-API-KEY', async () => {
@@ -140,8 +145,19 @@ describe('sandbox Eka API: authentication', () => {
     const before = sandbox.tokens.stats().refreshTokenReuse;
     const reused = await refresh(pair);
     expect(reused.status).toBe(401);
-    expect(((await reused.json()) as { error: string }).error).toBe('invalid_grant');
+    expect(await reused.json()).toEqual({ code: 401, error: expect.stringContaining('already used') });
     expect(sandbox.tokens.stats().refreshTokenReuse).toBe(before + 1);
+
+    // authorization.yml lists Client-Id as required at refresh-token.
+    const noClientId = await fetch(`${sandbox.apiBaseUrl}/connect-auth/v1/account/refresh-token`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${next.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ access_token: next.access_token, refresh_token: next.refresh_token }),
+    });
+    expect(noClientId.status).toBe(400);
+    expect(await noClientId.json()).toEqual({ code: 400, error: expect.stringContaining('Client-Id') });
+    // Refused before anything was spent: the pair still renews.
+    expect((await refresh(next)).status).toBe(200);
   });
 });
 

@@ -113,6 +113,36 @@ describe('sign-in refuses attacks and survives faults', () => {
     }
   });
 
+  it('stores nothing when Eka refuses or cannot answer the ID token exchange', async () => {
+    const verifyPath = `/connect-auth/v1/oidc-client/${shared.sandbox.clients.desktop.client_id}/verify`;
+    const cases = [
+      { status: 401 as const, code: 'eka-token-refused', message: /Eka did not accept this sign-in \(401/ },
+      { status: 503 as const, code: 'eka-unreachable', message: /could not issue tokens right now \(503\)/ },
+    ];
+    for (const { status, code, message } of cases) {
+      shared.sandbox.faults.add({
+        method: 'POST',
+        path: verifyPath,
+        fault: { kind: 'status', status },
+        times: 1,
+      });
+      const run = startLogin(shared.sandbox);
+      try {
+        const url = await run.authorizationUrl;
+        const page = await shared.browser.newPage();
+        await signInOnSandbox(page, url.href, shared.sandbox.clinician);
+        await expect.poll(() => page.textContent('h1'), { timeout: 20_000 }).toBe('Sign-in did not complete');
+        await page.close();
+        await expectLoginError(run.outcome, code, message);
+        expect(await readSessionRecord(run.store)).toBeNull();
+        expect(await isListening(await run.redirectUri())).toBe(false);
+      } finally {
+        shared.sandbox.faults.clear();
+        await run.cleanup();
+      }
+    }
+  });
+
   it('uses the first redirect and ignores a second one', async () => {
     const run = startLogin(shared.sandbox);
     try {

@@ -3,7 +3,7 @@ import { login } from '../../app/core/login';
 import { getStatus } from '../../app/core/status';
 import { isDesktopError } from '../../server/desktop/errors';
 import { createKeytarSecretStore, type SecretStore } from '../../server/desktop/secret-store';
-import { readSession, readSessionRecord, type TokenUse } from '../../server/desktop/session';
+import { readSession, readSessionRecord, SESSION_ACCOUNT, type TokenUse } from '../../server/desktop/session';
 import { getFreshSession } from '../../server/desktop/session-refresh';
 import { createDesktopSessionTokenSource } from '../../server/desktop/session-token-source';
 import { createFileSettingsStore } from '../../server/desktop/settings';
@@ -94,6 +94,29 @@ describe('session refresh', () => {
       /^Your Eka session has expired: open Eka MCP and sign in again/,
     );
   }
+
+  it('reads a session stored before token use existed as direct, and refuses an exchange session without its API', async () => {
+    const iso = isolate();
+    const store = createKeytarSecretStore(iso.service);
+    try {
+      const base = {
+        state: 'signed-in',
+        accessToken: 'stored-access-token-0001',
+        expiresAt: Date.now() + 3_600_000,
+        issuer: shared.sandbox.issuer,
+        clientId: shared.sandbox.clients.desktop.client_id,
+        signedInAt: Date.now(),
+      };
+      await store.set(SESSION_ACCOUNT, JSON.stringify(base));
+      expect((await readSession(store))?.tokenUse).toBe('direct');
+      await store.set(SESSION_ACCOUNT, JSON.stringify({ ...base, tokenUse: 'exchange' }));
+      const error = await readSession(store).catch((e: unknown) => e);
+      expect(isDesktopError(error, 'session-corrupt')).toBe(true);
+    } finally {
+      await clearService(iso.service);
+      iso.cleanup();
+    }
+  });
 
   it('renews an exchange session at the OIDC refresh API, rotating the Eka refresh token', async () => {
     const { iso, store } = await signedIn();

@@ -117,7 +117,8 @@ describe('eka-mcp credentials test', () => {
     expect(result.stderr).toContain(
       `refused the client credentials for ${sandbox.clients.integrator.client_id}`,
     );
-    expect(result.stderr).toContain('invalid_client');
+    // Eka's own words from its {code, error} reply.
+    expect(result.stderr).toContain('HTTP 401 The client id or client secret is not correct.');
     expect(result.stderr).not.toContain(wrongSecret);
   });
 });

@@ -65,7 +65,7 @@ export const authRoutes: Route[] = [
     method: 'POST',
     path: '/connect-auth/v1/account/login',
     public: true,
-    async handle({ req, api }) {
+    handle: genericErrors(async ({ req, api }) => {
       const body = await readJsonObject(req);
       const clientId = requireString(body, 'client_id');
       const clientSecret = requireString(body, 'client_secret');
@@ -79,13 +79,13 @@ export const authRoutes: Route[] = [
         throw new ApiError(401, 'invalid_api_key', 'The workspace key (sharing_key) is not correct.');
       }
       return { json: await api.tokens.issue(clientId) };
-    },
+    }),
   },
   {
     method: 'POST',
     path: '/connect-auth/v1/account/refresh-token',
     public: true,
-    async handle({ req, api }) {
+    handle: genericErrors(async ({ req, api }) => {
       const body = await readJsonObject(req);
       const refreshToken = requireString(body, 'refresh_token');
       const accessToken = optionalString(body, 'access_token') ?? bearerToken(req);
@@ -102,7 +102,7 @@ export const authRoutes: Route[] = [
         throw new ApiError(400, 'invalid_request', 'The Client-Id header is required.');
       }
       return { json: await api.tokens.refresh(accessToken, refreshToken, header) };
-    },
+    }),
   },
   {
     method: 'POST',
