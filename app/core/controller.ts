@@ -96,6 +96,7 @@ export function createController(options: ControllerOptions): Controller {
   let pollTimer: NodeJS.Timeout | undefined;
   let wasSignedIn: boolean | undefined;
   let stopped = false;
+  let unwatchSettings: (() => void) | undefined;
 
   const emit = <E extends EventName>(event: E, payload: EventPayloads[E]) => events.emit(event, payload);
 
@@ -164,6 +165,7 @@ export function createController(options: ControllerOptions): Controller {
       issuer: endpoints.issuer,
       clientId: settings.ccClientId ?? '',
       launchAtLogin: settings.launchAtLogin,
+      autoUpdate: settings.autoUpdate,
       hasClientSecret: secrets.clientSecret !== null,
       hasApiKey: secrets.apiKey !== null,
     };
@@ -336,6 +338,7 @@ export function createController(options: ControllerOptions): Controller {
         apiBaseUrl: differs(input.apiBaseUrl, defaults.apiBaseUrl),
         issuer: differs(input.issuer, defaults.issuer),
         launchAtLogin: input.launchAtLogin,
+        ...(input.autoUpdate === undefined ? {} : { autoUpdate: input.autoUpdate }),
         ...(input.mode === 'client-credentials' && input.clientId ? { ccClientId: input.clientId } : {}),
       });
       if (before.launchAtLogin !== next.launchAtLogin) options.setLaunchAtLogin?.(next.launchAtLogin);
@@ -456,6 +459,11 @@ export function createController(options: ControllerOptions): Controller {
         log(`Could not check client connections: ${describe(error)}`);
       }
       await publish();
+      // A change made elsewhere (the CLI, another window) reaches the tray and the UI at once.
+      unwatchSettings = options.settings.watch?.(
+        () => void publish().catch((error: unknown) => log(`Status: ${describe(error)}`)),
+        (error) => log(`Settings: ${describe(error)}`),
+      );
       if (supervisor) {
         void supervisor.start().then(() => publish().catch(() => undefined));
       }
@@ -467,6 +475,8 @@ export function createController(options: ControllerOptions): Controller {
     async stop() {
       stopped = true;
       if (pollTimer) clearInterval(pollTimer);
+      unwatchSettings?.();
+      unwatchSettings = undefined;
       loginAbort?.abort();
       await supervisor?.stop();
       events.removeAllListeners();

@@ -54,6 +54,8 @@ export interface SettingsView {
   issuer: string;
   clientId: string;
   launchAtLogin: boolean;
+  /** Download and install updates without asking ("Update automatically"). */
+  autoUpdate: boolean;
   /** Whether a client secret / API key is in the keychain (never their values). */
   hasClientSecret: boolean;
   hasApiKey: boolean;
@@ -136,6 +138,8 @@ export const settingsInputSchema = z
     issuer: httpsOrLoopbackUrl.optional(),
     clientId: z.string().trim().max(200).optional(),
     launchAtLogin: z.boolean(),
+    /** Absent: keep the saved choice. */
+    autoUpdate: z.boolean().optional(),
   })
   .strict();
 export type SettingsInput = z.infer<typeof settingsInputSchema>;

@@ -120,6 +120,7 @@ describe('tray', () => {
       issuer: 'https://accounts.eka.care',
       clientId: '',
       launchAtLogin: false,
+      autoUpdate: true,
       hasClientSecret: false,
       hasApiKey: false,
     },

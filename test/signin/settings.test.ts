@@ -19,7 +19,12 @@ describe('settings folder and file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eka-settings-'));
     try {
       const store = createFileSettingsStore(dir);
-      expect(await store.read()).toEqual({ mode: 'oidc', environment: 'production', launchAtLogin: false });
+      expect(await store.read()).toEqual({
+        mode: 'oidc',
+        environment: 'production',
+        launchAtLogin: false,
+        autoUpdate: true,
+      });
       await store.update({ environment: 'sandbox', apiBaseUrl: 'http://127.0.0.1:9999' });
       const saved = await store.read();
       expect(resolveEndpoints(saved)).toEqual({

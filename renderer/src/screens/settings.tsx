@@ -18,6 +18,7 @@ interface Draft {
   clientSecret: string;
   apiKey: string;
   launchAtLogin: boolean;
+  autoUpdate: boolean;
 }
 
 function draftFrom(state: AppState): Draft {
@@ -31,6 +32,7 @@ function draftFrom(state: AppState): Draft {
     clientSecret: '',
     apiKey: '',
     launchAtLogin: s.launchAtLogin,
+    autoUpdate: s.autoUpdate,
   };
 }
 
@@ -61,6 +63,7 @@ export function SettingsScreen({ eka, state }: { eka: EkaApi; state: AppState })
       issuer: draft.issuer.trim() || undefined,
       clientId: draft.mode === 'client-credentials' ? draft.clientId : undefined,
       launchAtLogin: draft.launchAtLogin,
+      autoUpdate: draft.autoUpdate,
     });
     setDraft((d) => ({ ...d, clientSecret: '', apiKey: '' }));
     return result;
@@ -208,6 +211,16 @@ export function SettingsScreen({ eka, state }: { eka: EkaApi; state: AppState })
             onChange={(e) => set('launchAtLogin', e.target.checked)}
           />
           <span>Start Eka MCP when I log in to this computer</span>
+        </label>
+
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            name="autoUpdate"
+            checked={draft.autoUpdate}
+            onChange={(e) => set('autoUpdate', e.target.checked)}
+          />
+          <span>Update automatically</span>
         </label>
 
         <div className="status-area" aria-live="polite">
