@@ -1,24 +1,29 @@
 /**
  * Electron main process: single instance, tray, one window hidden to the
  * tray on close, IPC generated from the contract, OS adapters (keychain,
- * browser, notifications, launch at login). Every piece of logic lives in
- * app/core; this file only wires it to Electron.
+ * browser, notifications, launch at login, updates). Every piece of logic
+ * lives in app/core; this file only wires it to Electron. Started with
+ * `--mcp-stdio` it is the MCP server instead (app/electron/mcp-stdio.ts).
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, Menu, Notification, nativeImage, session, shell, Tray } from 'electron';
+import ElectronStore from 'electron-store';
 import { createKeytarSecretStore } from '../server/desktop/secret-store';
 import { keychainServiceName } from '../server/desktop/session';
-import { createFileSettingsStore, settingsDir } from '../server/desktop/settings';
+import { createFileSettingsStore, type SettingsBackend, settingsDir } from '../server/desktop/settings';
 import { redactText } from '../server/logging';
 import { currentOsFacts } from './core/client-configs/clients';
-import { currentInstall } from './core/client-configs/install';
+import { currentInstall, serverBundleNear } from './core/client-configs/install';
 import { type Controller, createController } from './core/controller';
+import { createUpdater, type Updater, type UpdateStatus, updateMenuItem } from './core/updater';
 import { denyPermissions, harden } from './electron/harden';
 import { drawIconPng } from './electron/icon-png';
 import { registerIpcHandlers } from './electron/ipc-main';
+import { MCP_STDIO_FLAG, runBundledServer } from './electron/mcp-stdio';
 import { CONTENT_SECURITY_POLICY, isTrustedSenderUrl } from './electron/security';
 import { buildTrayMenu, trayStatus, trayStatusLine } from './electron/tray-menu';
+import { electronUpdaterBackend } from './electron/updater-backend';
 import { createWindowOptions } from './electron/window-options';
 import { type AppState, EVENT_NAMES, eventChannel, type Screen } from './ipc/contract';
 import { isAllowedExternalUrl } from './ipc/external-urls';
@@ -29,7 +34,19 @@ const rendererUrl = pathToFileURL(rendererFile).href;
 let window: BrowserWindow | undefined;
 let tray: Tray | undefined;
 let controller: Controller | undefined;
+let updater: Updater | undefined;
 let quitting = false;
+
+/** Starts the app in the tray without opening its window (launch at login uses it too). */
+const HIDDEN_FLAG = '--hidden';
+
+/** electron-store over the shared settings file (same schema and migrations as conf in the CLI). */
+const electronStoreBackend: SettingsBackend = (options) =>
+  new ElectronStore({ ...options, name: 'settings' });
+
+function notify(title: string, body: string): void {
+  if (Notification.isSupported()) new Notification({ title, body }).show();
+}
 
 function showWindow(screen?: Screen): void {
   if (!window || window.isDestroyed()) window = createWindow();
@@ -65,24 +82,31 @@ function updateTray(state: AppState): void {
   tray.setToolTip(`Eka MCP: ${trayStatusLine(state)}`);
   tray.setContextMenu(
     Menu.buildFromTemplate(
-      buildTrayMenu(state, {
-        signIn: () => {
-          showWindow('home');
-          void c.handlers.signIn(undefined).catch(() => undefined);
+      buildTrayMenu(
+        state,
+        {
+          signIn: () => {
+            showWindow('home');
+            void c.handlers.signIn(undefined).catch(() => undefined);
+          },
+          signOut: () => void c.handlers.signOut(undefined).catch(() => undefined),
+          connectClaude: () => {
+            void c.handlers.connectClient({ client: 'claude' }).catch((error: unknown) => {
+              new Notification({
+                title: 'Could not connect Claude Desktop',
+                body: String((error as Error).message),
+              }).show();
+            });
+          },
+          openWindow: () => showWindow('home'),
+          openSettings: () => showWindow('settings'),
+          checkForUpdates: () => {
+            if (!updater?.installNow()) void updater?.checkNow();
+          },
+          quit: () => app.quit(),
         },
-        signOut: () => void c.handlers.signOut(undefined).catch(() => undefined),
-        connectClaude: () => {
-          void c.handlers.connectClient({ client: 'claude' }).catch((error: unknown) => {
-            new Notification({
-              title: 'Could not connect Claude Desktop',
-              body: String((error as Error).message),
-            }).show();
-          });
-        },
-        openWindow: () => showWindow('home'),
-        openSettings: () => showWindow('settings'),
-        quit: () => app.quit(),
-      }),
+        updateMenuItem(updater?.status() ?? { state: 'idle' }),
+      ),
     ),
   );
 }
@@ -101,6 +125,7 @@ async function main(): Promise<void> {
     quitting = true;
   });
   app.on('will-quit', (event) => {
+    updater?.stop();
     if (!controller) return;
     const c = controller;
     controller = undefined;
@@ -117,8 +142,9 @@ async function main(): Promise<void> {
   });
 
   const dir = settingsDir();
+  const settings = createFileSettingsStore(dir, electronStoreBackend);
   controller = createController({
-    settings: createFileSettingsStore(dir),
+    settings,
     secretStore: createKeytarSecretStore(keychainServiceName()),
     settingsDir: dir,
     openExternal: (url) => shell.openExternal(url),
@@ -136,10 +162,24 @@ async function main(): Promise<void> {
       if (window && !window.isDestroyed()) window.webContents.send(eventChannel(name), payload);
     });
   }
-  c.on('notice', ({ title, body }) => {
-    if (Notification.isSupported()) new Notification({ title, body }).show();
-  });
+  c.on('notice', ({ title, body }) => notify(title, body));
   c.on('state', updateTray);
+
+  const { backend, disabledReason } = await electronUpdaterBackend(app, (text) =>
+    process.stderr.write(`updater: ${redactText(text)}\n`),
+  );
+  updater = createUpdater({
+    backend,
+    disabledReason,
+    currentVersion: app.getVersion(),
+    autoUpdate: async () => (await settings.read()).autoUpdate,
+    notify,
+    log: (text) => process.stderr.write(`updater: ${redactText(text)}\n`),
+  });
+  updater.onStatus((_status: UpdateStatus) => {
+    const state = c.snapshot();
+    if (state) updateTray(state);
+  });
 
   tray = new Tray(nativeImage.createFromBuffer(drawIconPng(32, 'signed-out')));
   tray.setToolTip('Eka MCP');
@@ -151,8 +191,20 @@ async function main(): Promise<void> {
     updateTray(state);
     app.setLoginItemSettings({ openAtLogin: state.settings.launchAtLogin, openAsHidden: true });
   }
+  updater.start();
   const openedAtLogin = app.getLoginItemSettings().wasOpenedAtLogin;
-  if (!openedAtLogin) showWindow();
+  if (process.env.EKA_MCP_E2E === '1') {
+    // Read-only handles for the Electron tests (test/electron), which cannot enumerate trays.
+    Object.assign(globalThis, { ekaMcpE2e: { tray: () => tray, window: () => window } });
+  }
+  if (!openedAtLogin && !process.argv.includes(HIDDEN_FLAG)) showWindow();
 }
 
-void main();
+if (process.argv.includes(MCP_STDIO_FLAG)) {
+  void runBundledServer(app, serverBundleNear(__filename), MCP_STDIO_FLAG).catch((error: unknown) => {
+    process.stderr.write(`eka-mcp-server: ${redactText(String(error))}\n`);
+    process.exit(1);
+  });
+} else {
+  void main();
+}
