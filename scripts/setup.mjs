@@ -5,8 +5,10 @@
 //
 //   npm run setup              system packages (as root) or the one sudo line, then npm ci
 //   npm run setup -- --no-apt  skip the system packages
+//   npm run setup -- --force   run npm ci even when node_modules matches package-lock.json
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { electronBinary } from './electron-binary.mjs';
@@ -107,16 +109,39 @@ const npm = process.env.npm_execpath
   : [process.platform === 'win32' ? 'npm.cmd' : 'npm', []];
 const ciArgs = [...npm[1], 'ci', '--no-audit', '--no-fund'];
 
-let result = await runTee(npm[0], ciArgs);
-let skippedElectron = Boolean(process.env.ELECTRON_SKIP_BINARY_DOWNLOAD);
-if (result.code !== 0 && !skippedElectron && electronDownloadFailed(result.output)) {
-  say("Electron's binary could not be downloaded (no access to GitHub?); installing without it");
-  result = await runTee(npm[0], ciArgs, { ELECTRON_SKIP_BINARY_DOWNLOAD: '1' });
-  skippedElectron = true;
-}
-if (result.code !== 0) {
-  say('npm ci failed (see above)');
-  process.exit(result.code);
+// npm ci starts from scratch every time; a second `npm run setup` (the
+// README's test line after its demo line) skips it while package-lock.json
+// is what was installed.
+const stamp = join(root, 'node_modules', '.eka-setup');
+const lockHash = createHash('sha256')
+  .update(readFileSync(join(root, 'package-lock.json')))
+  .digest('hex');
+const installed = existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === lockHash;
+if (installed && !process.argv.includes('--force')) {
+  say('node_modules is installed for this package-lock.json (--force reinstalls)');
+  if (!electronBinary() && !process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
+    const env = { ...process.env };
+    spawnSync(process.execPath, [join(root, 'node_modules/electron/install.js')], {
+      cwd: root,
+      stdio: 'ignore',
+      env,
+    });
+  }
+} else {
+  let result = await runTee(npm[0], ciArgs);
+  if (
+    result.code !== 0 &&
+    !process.env.ELECTRON_SKIP_BINARY_DOWNLOAD &&
+    electronDownloadFailed(result.output)
+  ) {
+    say("Electron's binary could not be downloaded (no access to GitHub?); installing without it");
+    result = await runTee(npm[0], ciArgs, { ELECTRON_SKIP_BINARY_DOWNLOAD: '1' });
+  }
+  if (result.code !== 0) {
+    say('npm ci failed (see above)');
+    process.exit(result.code);
+  }
+  writeFileSync(stamp, `${lockHash}\n`);
 }
 
 if (electronBinary()) {
