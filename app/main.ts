@@ -7,7 +7,18 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, Notification, nativeImage, session, shell, Tray } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  type BrowserWindowConstructorOptions,
+  ipcMain,
+  Menu,
+  Notification,
+  nativeImage,
+  session,
+  shell,
+  Tray,
+} from 'electron';
 import ElectronStore from 'electron-store';
 import { createKeytarSecretStore } from '../server/desktop/secret-store';
 import { keychainServiceName } from '../server/desktop/session';
@@ -59,9 +70,12 @@ function openAllowed(url: string): void {
   if (isAllowedExternalUrl(url, controller?.snapshot()?.signIn.url)) void shell.openExternal(url);
 }
 
+let lastWindowOptions: BrowserWindowConstructorOptions | undefined;
+
 function createWindow(): BrowserWindow {
+  lastWindowOptions = createWindowOptions(join(__dirname, 'preload.cjs'));
   const win = new BrowserWindow({
-    ...createWindowOptions(join(__dirname, 'preload.cjs')),
+    ...lastWindowOptions,
     icon: nativeImage.createFromBuffer(drawIconPng(256)),
   });
   // Hardening (navigation, new windows) is applied to every web contents in main().
@@ -195,7 +209,13 @@ async function main(): Promise<void> {
   const openedAtLogin = app.getLoginItemSettings().wasOpenedAtLogin;
   if (process.env.EKA_MCP_E2E === '1') {
     // Read-only handles for the Electron tests (test/electron), which cannot enumerate trays.
-    Object.assign(globalThis, { ekaMcpE2e: { tray: () => tray, window: () => window } });
+    Object.assign(globalThis, {
+      ekaMcpE2e: {
+        tray: () => tray,
+        window: () => window,
+        webPreferences: () => lastWindowOptions?.webPreferences,
+      },
+    });
   }
   if (!openedAtLogin && !process.argv.includes(HIDDEN_FLAG)) showWindow();
 }
