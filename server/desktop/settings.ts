@@ -77,8 +77,16 @@ const INTERNAL_KEY = '__internal__';
 
 type RawSettings = Record<string, unknown>;
 
+/** What a migration step sees: the raw settings, before validation. */
+export interface MigrationStore {
+  has(key: string): boolean;
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  delete(key: string): void;
+}
+
 /** The one migration list, by schema version; each step edits the raw store before validation. */
-export const SETTINGS_MIGRATIONS: Record<string, (store: Conf<RawSettings>) => void> = {
+export const SETTINGS_MIGRATIONS: Record<string, (store: MigrationStore) => void> = {
   // The unversioned file of Eka MCP 0.1 (written by hand on write-file-atomic)
   // has today's fields; it predates the updater, so the choice is recorded.
   '1.0.0': (store) => {
@@ -108,6 +116,8 @@ export function settingsBackupName(version: string): string {
  * A settings store on `<dir>/settings.json` on conf (or electron-store, via
  * `backend`): one JSON schema, the migration list, atomic writes with mode
  * 0600; a malformed file is an error with its line:column, never overwritten.
+ * Reading never writes: an older file is migrated in memory, and on disk (with
+ * a backup of the original) at the first change.
  */
 export function createFileSettingsStore(
   dir: string = settingsDir(),
@@ -115,6 +125,7 @@ export function createFileSettingsStore(
 ): SettingsStore {
   const file = join(dir, SETTINGS_FILE);
   let conf: Conf<RawSettings> | undefined;
+  const backupsMade: string[] = [];
 
   const deserialize = (text: string): RawSettings => {
     if (text.trim() === '') return {};
@@ -132,6 +143,25 @@ export function createFileSettingsStore(
     return json as RawSettings;
   };
 
+  const unreadable = (cause: unknown) =>
+    new DesktopError(
+      'settings-unreadable',
+      `Cannot read the settings file ${file} (${errnoOf(cause)}): ${dir} must be a folder you can read (set EKA_MCP_HOME to move it)`,
+      { cause },
+    );
+
+  /** The file as it is on disk (null when there is none), without conf. */
+  const readRaw = (): RawSettings | null => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw unreadable(cause);
+    }
+    return deserialize(text);
+  };
+
   /** Keeps the file as it was before its first migration step. */
   const backUp = (version: string) => {
     const backup = join(dir, settingsBackupName(version));
@@ -141,33 +171,23 @@ export function createFileSettingsStore(
     }
   };
 
-  /** The file's schema version and validity before conf opens it: conf migrates, validates and writes. */
-  const precheck = (): void => {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw asSettingsError(cause, file, dir, 'settings-unreadable');
-    }
-    const raw = deserialize(text);
-    const version = (raw[INTERNAL_KEY] as { migrations?: { version?: unknown } } | undefined)?.migrations
-      ?.version;
-    if (version === SETTINGS_SCHEMA_VERSION) parseSettings(withoutInternal(raw), file);
-  };
-
-  const backupsMade: string[] = [];
-
+  /** conf over the file; opening it runs (and writes) the pending migrations. */
   const open = (): Conf<RawSettings> => {
     if (conf) return conf;
+    const raw = readRaw();
+    if (raw && versionOf(raw) === SETTINGS_SCHEMA_VERSION) parseSettings(withoutInternal(raw), file);
     backupsMade.length = 0;
-    precheck();
     try {
       conf = backend({
         cwd: dir,
         configName: 'settings',
         projectVersion: SETTINGS_SCHEMA_VERSION,
-        migrations: SETTINGS_MIGRATIONS,
+        migrations: Object.fromEntries(
+          Object.entries(SETTINGS_MIGRATIONS).map(([version, step]) => [
+            version,
+            (store: Conf<RawSettings>) => step(confMigrationStore(store)),
+          ]),
+        ),
         beforeEachMigration: (_store, context) => {
           if (context.versions[0] === context.toVersion) backUp(context.toVersion);
         },
@@ -185,19 +205,22 @@ export function createFileSettingsStore(
         copyFileSync(first, file);
         rmSync(first, { force: true });
       }
-      throw asSettingsError(cause, file, dir, 'settings-unreadable');
+      throw cause;
     }
     return conf;
   };
 
   const read = async (): Promise<Settings> => {
-    // Reading never creates the file: conf would write its schema version at once.
-    if (!conf && !existsSync(file)) return parseSettings({}, file);
+    if (!conf) {
+      const raw = readRaw();
+      if (raw === null) return parseSettings({}, file);
+      if (versionOf(raw) !== SETTINGS_SCHEMA_VERSION) return parseSettings(migratedInMemory(raw), file);
+    }
     let raw: RawSettings;
     try {
       raw = open().store;
     } catch (cause) {
-      throw asSettingsError(cause, file, dir, 'settings-unreadable');
+      throw asSettingsError(cause, file) ?? unreadable(cause);
     }
     return parseSettings(withoutInternal(raw), file);
   };
@@ -214,12 +237,16 @@ export function createFileSettingsStore(
       }
       const settings = parseSettings(next, 'the requested change');
       try {
+        mkdirSync(dir, { recursive: true });
         open().store = { ...settings };
       } catch (cause) {
-        throw new DesktopError(
-          'settings-unwritable',
-          `Cannot save the settings file ${file} (${errnoOf(cause)}): ${dir} must be a folder you can write to (set EKA_MCP_HOME to move it); nothing was changed`,
-          { cause },
+        throw (
+          asSettingsError(cause, file) ??
+          new DesktopError(
+            'settings-unwritable',
+            `Cannot save the settings file ${file} (${errnoOf(cause)}): ${dir} must be a folder you can write to (set EKA_MCP_HOME to move it); nothing was changed`,
+            { cause },
+          )
         );
       }
       return settings;
@@ -228,6 +255,57 @@ export function createFileSettingsStore(
       return watchSettings(dir, read, listener, onError);
     },
   };
+}
+
+/** The schema version a raw settings file has reached (undefined before the first). */
+function versionOf(raw: RawSettings): string | undefined {
+  const version = (raw[INTERNAL_KEY] as { migrations?: { version?: unknown } } | undefined)?.migrations
+    ?.version;
+  return typeof version === 'string' ? version : undefined;
+}
+
+/** `raw` with the migrations it has not had yet applied, in memory. */
+function migratedInMemory(raw: RawSettings): RawSettings {
+  const from = versionOf(raw);
+  const data: RawSettings = withoutInternal(raw);
+  const store: MigrationStore = {
+    has: (key) => Object.hasOwn(data, key),
+    get: (key) => data[key],
+    set: (key, value) => {
+      data[key] = value;
+    },
+    delete: (key) => {
+      delete data[key];
+    },
+  };
+  const pending = Object.keys(SETTINGS_MIGRATIONS)
+    .filter(
+      (v) =>
+        (from === undefined || compareVersions(v, from) > 0) &&
+        compareVersions(v, SETTINGS_SCHEMA_VERSION) <= 0,
+    )
+    .sort(compareVersions);
+  for (const version of pending) SETTINGS_MIGRATIONS[version]?.(store);
+  return data;
+}
+
+function confMigrationStore(store: Conf<RawSettings>): MigrationStore {
+  return {
+    has: (key) => store.has(key),
+    get: (key) => store.get(key),
+    set: (key, value) => store.set(key, value),
+    delete: (key) => store.delete(key),
+  };
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
 }
 
 /**
@@ -283,8 +361,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** conf's errors as ours: a schema violation re-described by zod, file errors with their errno. */
-function asSettingsError(cause: unknown, file: string, dir: string, code: 'settings-unreadable'): Error {
+/** conf's errors as ours: ours as they are, a schema violation re-described by zod; undefined for file errors. */
+function asSettingsError(cause: unknown, file: string): Error | undefined {
   if (cause instanceof DesktopError) return cause;
   const message = cause instanceof Error ? cause.message : String(cause);
   if (message.startsWith('Config schema violation')) {
@@ -301,11 +379,7 @@ function asSettingsError(cause: unknown, file: string, dir: string, code: 'setti
       cause,
     });
   }
-  return new DesktopError(
-    code,
-    `Cannot read the settings file ${file} (${errnoOf(cause)}): ${dir} must be a folder you can read (set EKA_MCP_HOME to move it)`,
-    { cause },
-  );
+  return undefined;
 }
 
 /** The issuer, desktop client id and API base URL in effect: settings over the environment's defaults. */

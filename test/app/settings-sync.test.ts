@@ -103,7 +103,7 @@ describe('settings across processes', () => {
 });
 
 describe('settings file format', () => {
-  it('migrates an old-format file to the schema version and keeps the original as a backup', async () => {
+  it('migrates an old-format file at its first change, keeping the original as a backup; reading alone writes nothing', async () => {
     const file = join(dir, 'settings.json');
     const original = `${JSON.stringify(
       {
@@ -117,14 +117,20 @@ describe('settings file format', () => {
     )}\n`;
     writeFileSync(file, original, { mode: 0o600 });
 
-    const settings = await createFileSettingsStore(dir).read();
-    expect(settings).toEqual({
+    const store = createFileSettingsStore(dir);
+    const read = await store.read();
+    expect(read).toEqual({
       mode: 'client-credentials',
       environment: 'sandbox',
       ccClientId: 'clinic-integration',
       launchAtLogin: true,
       autoUpdate: true,
     });
+    expect(readFileSync(file, 'utf8')).toBe(original);
+    expect(existsSync(join(dir, settingsBackupName(SETTINGS_SCHEMA_VERSION)))).toBe(false);
+
+    const settings = await store.update({ launchAtLogin: false });
+    expect(settings).toEqual({ ...read, launchAtLogin: false });
     const migrated = JSON.parse(readFileSync(file, 'utf8'));
     expect(migrated.__internal__.migrations.version).toBe(SETTINGS_SCHEMA_VERSION);
     const backup = join(dir, settingsBackupName(SETTINGS_SCHEMA_VERSION));
