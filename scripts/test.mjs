@@ -14,6 +14,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// The test runners' own entry points, run with this Node (no shell shims, so Windows works too).
+const vitestCli = join(root, 'node_modules/vitest/vitest.mjs');
+const playwrightCli = join(root, 'node_modules/@playwright/test/cli.js');
 const args = process.argv.slice(2);
 const electronOnly = args.includes('--electron');
 const filters = args.filter((a) => a !== '--electron');
@@ -69,8 +72,15 @@ let exitCode = 0;
 const vitestJson = join(resultsDir, 'vitest.json');
 if (!electronOnly) {
   code = await run(
-    join(root, 'node_modules/.bin/vitest'),
-    ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`, ...filters],
+    process.execPath,
+    [
+      vitestCli,
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${vitestJson}`,
+      ...filters,
+    ],
     { EKA_TEST_SKIP_BUILD: '1' },
   );
   if (existsSync(vitestJson)) {
@@ -87,7 +97,7 @@ if (!electronOnly) {
   const hasE2e = existsSync(e2eDir) && readdirSync(e2eDir).some((f) => f.endsWith('.spec.ts'));
   if (hasE2e && filters.length === 0) {
     const pwJson = join(resultsDir, 'playwright.json');
-    code = await run(join(root, 'node_modules/.bin/playwright'), ['test', '--reporter=list,json'], {
+    code = await run(process.execPath, [playwrightCli, 'test', '--reporter=list,json'], {
       PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
     });
     if (existsSync(pwJson)) {
@@ -105,7 +115,8 @@ if (!electronOnly) {
 if (electronOnly || filters.length === 0) {
   const pwJson = join(resultsDir, 'electron.json');
   const playwright = [
-    join(root, 'node_modules/.bin/playwright'),
+    process.execPath,
+    playwrightCli,
     'test',
     '-c',
     join(root, 'test/electron/playwright.config.ts'),
