@@ -1,160 +1,19 @@
 /**
- * Electron main process: single instance, tray, one window hidden to the
- * tray on close, IPC generated from the contract, OS adapters (keychain,
- * browser, notifications, launch at login). Every piece of logic lives in
- * app/core; this file only wires it to Electron.
+ * Electron main process entry. Started with `--mcp-stdio` (by Claude Desktop
+ * or another MCP client) it is the MCP server on stdio and loads nothing of
+ * the tray app; otherwise it starts the tray app (app/electron/tray-app.ts,
+ * evaluated only then).
  */
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, Notification, nativeImage, session, shell, Tray } from 'electron';
-import { createKeytarSecretStore } from '../server/desktop/secret-store';
-import { keychainServiceName } from '../server/desktop/session';
-import { createFileSettingsStore, settingsDir } from '../server/desktop/settings';
+import { app } from 'electron';
 import { redactText } from '../server/logging';
-import { currentOsFacts } from './core/client-configs/clients';
-import { currentInstall } from './core/client-configs/install';
-import { type Controller, createController } from './core/controller';
-import { denyPermissions, harden } from './electron/harden';
-import { drawIconPng } from './electron/icon-png';
-import { registerIpcHandlers } from './electron/ipc-main';
-import { CONTENT_SECURITY_POLICY, isTrustedSenderUrl } from './electron/security';
-import { buildTrayMenu, trayStatus, trayStatusLine } from './electron/tray-menu';
-import { createWindowOptions } from './electron/window-options';
-import { type AppState, EVENT_NAMES, eventChannel, type Screen } from './ipc/contract';
-import { isAllowedExternalUrl } from './ipc/external-urls';
+import { serverBundleNear } from './core/client-configs/install';
+import { MCP_STDIO_FLAG, runBundledServer } from './electron/mcp-stdio';
 
-const rendererFile = join(__dirname, '..', 'renderer', 'index.html');
-const rendererUrl = pathToFileURL(rendererFile).href;
-
-let window: BrowserWindow | undefined;
-let tray: Tray | undefined;
-let controller: Controller | undefined;
-let quitting = false;
-
-function showWindow(screen?: Screen): void {
-  if (!window || window.isDestroyed()) window = createWindow();
-  if (screen) window.webContents.send(eventChannel('navigate'), { screen });
-  window.show();
-  window.focus();
+if (process.argv.includes(MCP_STDIO_FLAG)) {
+  void runBundledServer(app, serverBundleNear(__filename), MCP_STDIO_FLAG).catch((error: unknown) => {
+    process.stderr.write(`eka-mcp-server: ${redactText(String(error))}\n`);
+    process.exit(1);
+  });
+} else {
+  void import('./electron/tray-app').then(({ startTrayApp }) => startTrayApp());
 }
-
-function openAllowed(url: string): void {
-  if (isAllowedExternalUrl(url, controller?.snapshot()?.signIn.url)) void shell.openExternal(url);
-}
-
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    ...createWindowOptions(join(__dirname, 'preload.cjs')),
-    icon: nativeImage.createFromBuffer(drawIconPng(256)),
-  });
-  // Hardening (navigation, new windows) is applied to every web contents in main().
-  win.on('close', (event) => {
-    if (quitting) return;
-    event.preventDefault();
-    win.hide();
-  });
-  win.once('ready-to-show', () => win.show());
-  void win.loadFile(rendererFile);
-  return win;
-}
-
-function updateTray(state: AppState): void {
-  if (!tray || !controller) return;
-  const c = controller;
-  tray.setImage(nativeImage.createFromBuffer(drawIconPng(32, trayStatus(state))));
-  tray.setToolTip(`Eka MCP: ${trayStatusLine(state)}`);
-  tray.setContextMenu(
-    Menu.buildFromTemplate(
-      buildTrayMenu(state, {
-        signIn: () => {
-          showWindow('home');
-          void c.handlers.signIn(undefined).catch(() => undefined);
-        },
-        signOut: () => void c.handlers.signOut(undefined).catch(() => undefined),
-        connectClaude: () => {
-          void c.handlers.connectClient({ client: 'claude' }).catch((error: unknown) => {
-            new Notification({
-              title: 'Could not connect Claude Desktop',
-              body: String((error as Error).message),
-            }).show();
-          });
-        },
-        openWindow: () => showWindow('home'),
-        openSettings: () => showWindow('settings'),
-        quit: () => app.quit(),
-      }),
-    ),
-  );
-}
-
-async function main(): Promise<void> {
-  if (!app.requestSingleInstanceLock()) {
-    app.quit();
-    return;
-  }
-  app.on('second-instance', () => showWindow());
-  app.on('web-contents-created', (_event, contents) => harden(contents, rendererUrl, openAllowed));
-  app.on('window-all-closed', () => {
-    // The tray keeps the app running.
-  });
-  app.on('before-quit', () => {
-    quitting = true;
-  });
-  app.on('will-quit', (event) => {
-    if (!controller) return;
-    const c = controller;
-    controller = undefined;
-    event.preventDefault();
-    void c.stop().finally(() => app.quit());
-  });
-
-  await app.whenReady();
-  denyPermissions(session.defaultSession);
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({
-      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
-    });
-  });
-
-  const dir = settingsDir();
-  controller = createController({
-    settings: createFileSettingsStore(dir),
-    secretStore: createKeytarSecretStore(keychainServiceName()),
-    settingsDir: dir,
-    openExternal: (url) => shell.openExternal(url),
-    os: currentOsFacts(),
-    install: currentInstall(__filename),
-    home: process.env.EKA_MCP_HOME,
-    keychainService: process.env.EKA_MCP_KEYCHAIN_SERVICE,
-    redact: redactText,
-    setLaunchAtLogin: (enabled) => app.setLoginItemSettings({ openAtLogin: enabled, openAsHidden: true }),
-    // An assistant asked to sign in: the window shows the waiting state.
-    onSignInRequested: () => showWindow('home'),
-  });
-  const c = controller;
-  registerIpcHandlers(ipcMain, c.handlers, (url) => isTrustedSenderUrl(url, rendererUrl));
-  for (const name of EVENT_NAMES) {
-    c.on(name, (payload) => {
-      if (window && !window.isDestroyed()) window.webContents.send(eventChannel(name), payload);
-    });
-  }
-  c.on('notice', ({ title, body }) => {
-    if (Notification.isSupported()) new Notification({ title, body }).show();
-  });
-  c.on('state', updateTray);
-
-  tray = new Tray(nativeImage.createFromBuffer(drawIconPng(32, 'signed-out')));
-  tray.setToolTip('Eka MCP');
-  tray.on('click', () => showWindow());
-
-  await c.start();
-  const state = c.snapshot();
-  if (state) {
-    updateTray(state);
-    app.setLoginItemSettings({ openAtLogin: state.settings.launchAtLogin, openAsHidden: true });
-  }
-  const openedAtLogin = app.getLoginItemSettings().wasOpenedAtLogin;
-  if (!openedAtLogin) showWindow();
-}
-
-void main();

@@ -1,6 +1,8 @@
 // Builds the Linux unpacked app offline with electron-builder and checks the
 // layout the client entries rely on: the server bundle and keytar's native
-// module unpacked from app.asar, and the Electron fuses as configured.
+// module unpacked from app.asar, the Electron fuses as configured (runAsNode
+// off), the client entry the packaged app writes (its executable with
+// --mcp-stdio) and the update metadata electron-updater reads (app-update.yml).
 //
 //   node scripts/package-check.mjs [--keep] [--out DIR] [--no-build]
 //
@@ -39,7 +41,7 @@ const FUSE_NAMES = [
 const ENABLE = 49;
 const DISABLE = 48;
 const EXPECTED_FUSES = {
-  RunAsNode: ENABLE,
+  RunAsNode: DISABLE,
   EnableCookieEncryption: ENABLE,
   EnableNodeOptionsEnvironmentVariable: DISABLE,
   EnableNodeCliInspectArguments: DISABLE,
@@ -154,6 +156,55 @@ try {
   );
   const pkg = JSON.parse(asar.extractFile(join(resources, 'app.asar'), 'package.json').toString('utf8'));
   check(pkg.main === 'dist/app/main.cjs', 'package.json main points at the main bundle');
+
+  // The update feed electron-updater reads at run time.
+  const updateYml = join(resources, 'app-update.yml');
+  const feed = existsSync(updateYml) ? readFileSync(updateYml, 'utf8') : '';
+  check(
+    /^provider: (github|generic)$/m.test(feed),
+    'update metadata resources/app-update.yml names its feed',
+  );
+  check(/^updaterCacheDirName: /m.test(feed), 'app-update.yml names the updater cache folder');
+
+  // The entry the packaged app writes into Claude's config, computed by the
+  // app's own code for this layout: the executable with the server flag.
+  const entryScript = [
+    "const { currentInstall } = await import('./app/core/client-configs/install.ts');",
+    "const { buildEntry } = await import('./app/core/client-configs/entry.ts');",
+    'const [main, exe] = process.argv.slice(-2);',
+    "const install = currentInstall(main, { execPath: exe, electron: true, platform: 'linux', env: {} });",
+    "process.stdout.write(JSON.stringify(buildEntry(install, { mode: 'oidc', environment: 'production' })));",
+  ].join('\n');
+  const entryRun = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      entryScript,
+      join(resources, 'app.asar', 'dist', 'app', 'main.cjs'),
+      executable,
+    ],
+    { cwd: root, encoding: 'utf8' },
+  );
+  let entry;
+  try {
+    entry = JSON.parse(entryRun.stdout);
+  } catch {
+    entry = undefined;
+  }
+  check(
+    entry?.command === executable,
+    `client entry command is the app executable (${entry?.command ?? entryRun.stderr.trim()})`,
+  );
+  check(entry?.args?.[0] === '--mcp-stdio', 'client entry starts the app with --mcp-stdio');
+  check(
+    entry !== undefined && !('ELECTRON_RUN_AS_NODE' in (entry.env ?? {})),
+    'client entry sets no ELECTRON_RUN_AS_NODE',
+  );
+  const mainBundle = asar.extractFile(join(resources, 'app.asar'), 'dist/app/main.cjs').toString('utf8');
+  check(mainBundle.includes('"--mcp-stdio"'), 'the main bundle answers --mcp-stdio');
 
   // The fuses, read back from the packaged executable.
   if (existsSync(executable)) {

@@ -141,6 +141,7 @@ export function createController(options: ControllerOptions): Controller {
   let pollTimer: NodeJS.Timeout | undefined;
   let wasSignedIn: boolean | undefined;
   let stopped = false;
+  let unwatchSettings: (() => void) | undefined;
 
   const emit = <E extends EventName>(event: E, payload: EventPayloads[E]) => events.emit(event, payload);
 
@@ -325,6 +326,7 @@ export function createController(options: ControllerOptions): Controller {
       clientId: settings.ccClientId ?? '',
       launchAtLogin: settings.launchAtLogin,
       signInFromTools: settings.signInFromTools,
+      autoUpdate: settings.autoUpdate,
       hasClientSecret: secrets.clientSecret !== null,
       hasApiKey: secrets.apiKey !== null,
     };
@@ -551,6 +553,7 @@ export function createController(options: ControllerOptions): Controller {
         issuer: differs(input.issuer, defaults.issuer),
         launchAtLogin: input.launchAtLogin,
         ...(input.signInFromTools !== undefined ? { signInFromTools: input.signInFromTools } : {}),
+        ...(input.autoUpdate === undefined ? {} : { autoUpdate: input.autoUpdate }),
         ...(input.mode === 'client-credentials' && input.clientId ? { ccClientId: input.clientId } : {}),
       });
       if (before.launchAtLogin !== next.launchAtLogin) options.setLaunchAtLogin?.(next.launchAtLogin);
@@ -803,6 +806,11 @@ export function createController(options: ControllerOptions): Controller {
         log(`Could not check client connections: ${describe(error)}`);
       }
       await publish();
+      // A change made elsewhere (the CLI, another window) reaches the tray and the UI at once.
+      unwatchSettings = options.settings.watch?.(
+        () => void publish().catch((error: unknown) => log(`Status: ${describe(error)}`)),
+        (error) => log(`Settings: ${describe(error)}`),
+      );
       if (supervisor) {
         void supervisor.start().then(() => publish().catch(() => undefined));
       }
@@ -826,6 +834,8 @@ export function createController(options: ControllerOptions): Controller {
       channel = undefined;
       journalWatcher?.close();
       if (journalTimer) clearTimeout(journalTimer);
+      unwatchSettings?.();
+      unwatchSettings = undefined;
       await supervisor?.stop();
       events.removeAllListeners();
     },

@@ -57,11 +57,17 @@ export interface TrayActions {
   connectClaude(): void;
   openWindow(): void;
   openSettings(): void;
+  /** "Check for updates", or "Restart to update" once one is ready. */
+  checkForUpdates?(): void;
   quit(): void;
 }
 
-/** The tray menu: status line, Sign in or Sign out, Connect to Claude Desktop, Open, Settings, Quit. */
-export function buildTrayMenu(state: AppState, actions: TrayActions): MenuItemConstructorOptions[] {
+/** The tray menu: status line, Sign in or Sign out, Connect to Claude Desktop, Open, Settings, updates, Quit. */
+export function buildTrayMenu(
+  state: AppState,
+  actions: TrayActions,
+  update?: { label: string; enabled: boolean },
+): MenuItemConstructorOptions[] {
   const claude = state.clients.find((c) => c.id === 'claude');
   const items: MenuItemConstructorOptions[] = [
     { label: trayStatusLine(state), enabled: false },
@@ -87,8 +93,10 @@ export function buildTrayMenu(state: AppState, actions: TrayActions): MenuItemCo
     { type: 'separator' },
     { label: 'Open Eka MCP', click: actions.openWindow },
     { label: 'Settings', click: actions.openSettings },
-    { type: 'separator' },
-    { label: 'Quit', role: 'quit', click: actions.quit },
   );
+  if (actions.checkForUpdates && update) {
+    items.push({ label: update.label, enabled: update.enabled, click: actions.checkForUpdates });
+  }
+  items.push({ type: 'separator' }, { label: 'Quit', role: 'quit', click: actions.quit });
   return items;
 }

@@ -80,6 +80,8 @@ export interface SettingsView {
   launchAtLogin: boolean;
   /** Eka account mode: a tool call that finds no session starts sign-in (off on shared computers). */
   signInFromTools: boolean;
+  /** Download and install updates without asking ("Update automatically"). */
+  autoUpdate: boolean;
   /** Whether a client secret / API key is in the keychain (never their values). */
   hasClientSecret: boolean;
   hasApiKey: boolean;
@@ -232,6 +234,8 @@ export const settingsInputSchema = z
     launchAtLogin: z.boolean(),
     /** Absent: unchanged. */
     signInFromTools: z.boolean().optional(),
+    /** Absent: keep the saved choice. */
+    autoUpdate: z.boolean().optional(),
   })
   .strict();
 export type SettingsInput = z.infer<typeof settingsInputSchema>;

@@ -1,7 +1,8 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { constants, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, watch } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import Conf, { type Options as ConfOptions } from 'conf';
+import { type ParseError, parse as parseJsonc } from 'jsonc-parser';
 import { z } from 'zod';
 import { type EkaEnvironment, ENVIRONMENTS } from '../config/environments';
 import { toolPermissionsSchema } from '../permissions';
@@ -38,6 +39,7 @@ export const settingsSchema = z
     toolPermissions: toolPermissionsSchema.optional(),
     /** Days the activity journal keeps (absent: 30). */
     activityRetentionDays: z.number().int().min(1).max(3650).optional(),
+    autoUpdate: z.boolean().default(true),
   })
   .strict();
 
@@ -52,6 +54,8 @@ export interface SettingsStore {
   read(): Promise<Settings>;
   /** Applies `patch` (an `undefined` value removes the field) and returns the result. */
   update(patch: SettingsPatch): Promise<Settings>;
+  /** Calls `listener` when another process (or this one) changes the settings; returns the unsubscribe. */
+  watch?(listener: (settings: Settings) => void, onError?: (error: unknown) => void): () => void;
 }
 
 /** The per-OS folder of settings and the refresh lock: `EKA_MCP_HOME` or the app's user data folder. */
@@ -79,23 +83,66 @@ export function parseSettings(value: unknown, source: string): Settings {
   return parsed.data;
 }
 
-/** A settings store on `<dir>/settings.json`, written atomically; a malformed file is an error, never overwritten. */
-export function createFileSettingsStore(dir: string = settingsDir()): SettingsStore {
-  const file = join(dir, SETTINGS_FILE);
+/** The settings file's schema version; conf runs every migration up to it. */
+export const SETTINGS_SCHEMA_VERSION = '1.0.0';
 
-  const read = async (): Promise<Settings> => {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return parseSettings({}, file);
-      throw new DesktopError(
-        'settings-unreadable',
-        `Cannot read the settings file ${file} (${errnoOf(cause)}): ${dir} must be a folder you can read (set EKA_MCP_HOME to move it)`,
-        { cause },
-      );
-    }
-    if (text.trim() === '') return parseSettings({}, file);
+/** conf's own bookkeeping key in the file (the schema version the file has reached). */
+const INTERNAL_KEY = '__internal__';
+
+type RawSettings = Record<string, unknown>;
+
+/** What a migration step sees: the raw settings, before validation. */
+export interface MigrationStore {
+  has(key: string): boolean;
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  delete(key: string): void;
+}
+
+/** The one migration list, by schema version; each step edits the raw store before validation. */
+export const SETTINGS_MIGRATIONS: Record<string, (store: MigrationStore) => void> = {
+  // The unversioned file of Eka MCP 0.1 (written by hand on write-file-atomic)
+  // has today's fields; it predates the updater, so the choice is recorded.
+  '1.0.0': (store) => {
+    if (!store.has('autoUpdate')) store.set('autoUpdate', true);
+  },
+};
+
+/** The settings' JSON schema (for conf, electron-store and editors), derived from `settingsSchema`. */
+export function settingsJsonSchema(): { properties: Record<string, Record<string, unknown>> } {
+  const schema = z.toJSONSchema(settingsSchema, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, Record<string, unknown>>;
+  };
+  return { properties: { ...(schema.properties ?? {}), [INTERNAL_KEY]: { type: 'object' } } };
+}
+
+/** The store class behind the settings: conf under Node, electron-store in Electron's main process. */
+export type SettingsBackend = (options: ConfOptions<RawSettings>) => Conf<RawSettings>;
+
+const confBackend: SettingsBackend = (options) => new Conf<RawSettings>(options);
+
+/** File name of the copy kept of a settings file before it migrates to `version`. */
+export function settingsBackupName(version: string): string {
+  return `settings.before-${version}.json`;
+}
+
+/**
+ * A settings store on `<dir>/settings.json` on conf (or electron-store, via
+ * `backend`): one JSON schema, the migration list, atomic writes with mode
+ * 0600; a malformed file is an error with its line:column, never overwritten.
+ * Reading never writes: an older file is migrated in memory, and on disk (with
+ * a backup of the original) at the first change.
+ */
+export function createFileSettingsStore(
+  dir: string = settingsDir(),
+  backend: SettingsBackend = confBackend,
+): SettingsStore {
+  const file = join(dir, SETTINGS_FILE);
+  let conf: Conf<RawSettings> | undefined;
+  const backupsMade: string[] = [];
+
+  const deserialize = (text: string): RawSettings => {
+    if (text.trim() === '') return {};
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -103,12 +150,93 @@ export function createFileSettingsStore(dir: string = settingsDir()): SettingsSt
       throw new DesktopError(
         'settings-invalid',
         `The settings file ${file} is not valid JSON ${jsonErrorSpot(text, cause)}: fix it in a text editor or delete it (Eka MCP never overwrites it)`,
-        {
-          cause,
-        },
+        { cause },
       );
     }
-    return parseSettings(json, file);
+    if (!isPlainObject(json)) parseSettings(json, file);
+    return json as RawSettings;
+  };
+
+  const unreadable = (cause: unknown) =>
+    new DesktopError(
+      'settings-unreadable',
+      `Cannot read the settings file ${file} (${errnoOf(cause)}): ${dir} must be a folder you can read (set EKA_MCP_HOME to move it)`,
+      { cause },
+    );
+
+  /** The file as it is on disk (null when there is none), without conf. */
+  const readRaw = (): RawSettings | null => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw unreadable(cause);
+    }
+    return deserialize(text);
+  };
+
+  /** Keeps the file as it was before its first migration step. */
+  const backUp = (version: string) => {
+    const backup = join(dir, settingsBackupName(version));
+    if (existsSync(file) && !existsSync(backup)) {
+      copyFileSync(file, backup, constants.COPYFILE_EXCL);
+      backupsMade.push(backup);
+    }
+  };
+
+  /** conf over the file; opening it runs (and writes) the pending migrations. */
+  const open = (): Conf<RawSettings> => {
+    if (conf) return conf;
+    const raw = readRaw();
+    if (raw && versionOf(raw) === SETTINGS_SCHEMA_VERSION) parseSettings(withoutInternal(raw), file);
+    backupsMade.length = 0;
+    try {
+      conf = backend({
+        cwd: dir,
+        configName: 'settings',
+        projectVersion: SETTINGS_SCHEMA_VERSION,
+        migrations: Object.fromEntries(
+          Object.entries(SETTINGS_MIGRATIONS).map(([version, step]) => [
+            version,
+            (store: Conf<RawSettings>) => step(confMigrationStore(store)),
+          ]),
+        ),
+        beforeEachMigration: (_store, context) => {
+          if (context.versions[0] === context.toVersion) backUp(context.toVersion);
+        },
+        schema: settingsJsonSchema().properties as ConfOptions<RawSettings>['schema'],
+        configFileMode: 0o600,
+        accessPropertiesByDotNotation: false,
+        clearInvalidConfig: false,
+        serialize: (value) => `${JSON.stringify(value, null, 2)}\n`,
+        deserialize,
+      });
+    } catch (cause) {
+      // A file that failed validation after migrating goes back to what it was.
+      const first = backupsMade[0];
+      if (first) {
+        copyFileSync(first, file);
+        rmSync(first, { force: true });
+      }
+      throw cause;
+    }
+    return conf;
+  };
+
+  const read = async (): Promise<Settings> => {
+    if (!conf) {
+      const raw = readRaw();
+      if (raw === null) return parseSettings({}, file);
+      if (versionOf(raw) !== SETTINGS_SCHEMA_VERSION) return parseSettings(migratedInMemory(raw), file);
+    }
+    let raw: RawSettings;
+    try {
+      raw = open().store;
+    } catch (cause) {
+      throw asSettingsError(cause, file) ?? unreadable(cause);
+    }
+    return parseSettings(withoutInternal(raw), file);
   };
 
   return {
@@ -123,22 +251,153 @@ export function createFileSettingsStore(dir: string = settingsDir()): SettingsSt
       }
       const settings = parseSettings(next, 'the requested change');
       try {
-        await mkdir(dir, { recursive: true });
-        await writeFileAtomic(file, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
+        mkdirSync(dir, { recursive: true });
+        open().store = { ...settings };
       } catch (cause) {
-        throw new DesktopError(
-          'settings-unwritable',
-          `Cannot save the settings file ${file} (${errnoOf(cause)}): ${dir} must be a folder you can write to (set EKA_MCP_HOME to move it); nothing was changed`,
-          { cause },
+        throw (
+          asSettingsError(cause, file) ??
+          new DesktopError(
+            'settings-unwritable',
+            `Cannot save the settings file ${file} (${errnoOf(cause)}): ${dir} must be a folder you can write to (set EKA_MCP_HOME to move it); nothing was changed`,
+            { cause },
+          )
         );
       }
       return settings;
+    },
+    watch(listener, onError) {
+      return watchSettings(dir, read, listener, onError);
     },
   };
 }
 
 /** The token use when the settings name none: Eka's OIDC token APIs. */
 export const DEFAULT_TOKEN_USE: TokenUse = 'exchange';
+
+/** The schema version a raw settings file has reached (undefined before the first). */
+function versionOf(raw: RawSettings): string | undefined {
+  const version = (raw[INTERNAL_KEY] as { migrations?: { version?: unknown } } | undefined)?.migrations
+    ?.version;
+  return typeof version === 'string' ? version : undefined;
+}
+
+/** `raw` with the migrations it has not had yet applied, in memory. */
+function migratedInMemory(raw: RawSettings): RawSettings {
+  const from = versionOf(raw);
+  const data: RawSettings = withoutInternal(raw);
+  const store: MigrationStore = {
+    has: (key) => Object.hasOwn(data, key),
+    get: (key) => data[key],
+    set: (key, value) => {
+      data[key] = value;
+    },
+    delete: (key) => {
+      delete data[key];
+    },
+  };
+  const pending = Object.keys(SETTINGS_MIGRATIONS)
+    .filter(
+      (v) =>
+        (from === undefined || compareVersions(v, from) > 0) &&
+        compareVersions(v, SETTINGS_SCHEMA_VERSION) <= 0,
+    )
+    .sort(compareVersions);
+  for (const version of pending) SETTINGS_MIGRATIONS[version]?.(store);
+  return data;
+}
+
+function confMigrationStore(store: Conf<RawSettings>): MigrationStore {
+  return {
+    has: (key) => store.has(key),
+    get: (key) => store.get(key),
+    set: (key, value) => store.set(key, value),
+    delete: (key) => store.delete(key),
+  };
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+/**
+ * Calls `listener` with the new settings soon after any process changes the
+ * file. conf's own watcher polls every 5 s on Linux; this one watches the
+ * folder (atomic writes replace the file) and re-reads at most every 50 ms.
+ */
+function watchSettings(
+  dir: string,
+  read: () => Promise<Settings>,
+  listener: (settings: Settings) => void,
+  onError?: (error: unknown) => void,
+): () => void {
+  let last: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const check = async () => {
+    timer = undefined;
+    try {
+      const settings = await read();
+      const text = JSON.stringify(settings);
+      if (closed || text === last) return;
+      last = text;
+      listener(settings);
+    } catch (error) {
+      if (!closed) onError?.(error);
+    }
+  };
+  void read()
+    .then((settings) => {
+      last ??= JSON.stringify(settings);
+    })
+    .catch(() => undefined);
+  mkdirSync(dir, { recursive: true });
+  const watcher = watch(dir, { persistent: false }, (_event, name) => {
+    if (name && name !== SETTINGS_FILE) return;
+    if (!timer) timer = setTimeout(() => void check(), 50);
+  });
+  watcher.on('error', (error) => onError?.(error));
+  return () => {
+    closed = true;
+    if (timer) clearTimeout(timer);
+    watcher.close();
+  };
+}
+
+function withoutInternal(raw: RawSettings): RawSettings {
+  const { [INTERNAL_KEY]: _internal, ...rest } = raw;
+  return rest;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** conf's errors as ours: ours as they are, a schema violation re-described by zod; undefined for file errors. */
+function asSettingsError(cause: unknown, file: string): Error | undefined {
+  if (cause instanceof DesktopError) return cause;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  if (message.startsWith('Config schema violation')) {
+    try {
+      const raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+      parseSettings(isPlainObject(raw) ? withoutInternal(raw) : raw, file);
+    } catch (error) {
+      if (error instanceof DesktopError) return error;
+    }
+    return new DesktopError('settings-invalid', `Settings in ${file} are not valid: ${message}`, { cause });
+  }
+  if (message.startsWith('Something went wrong during the migration')) {
+    return new DesktopError('settings-invalid', `Settings in ${file} could not be migrated: ${message}`, {
+      cause,
+    });
+  }
+  return undefined;
+}
 
 /** The issuer, desktop client id, API base URL and token use in effect: settings over the environment's defaults. */
 export function resolveEndpoints(settings: Settings): {
@@ -162,7 +421,11 @@ export function resolveEndpoints(settings: Settings): {
 function jsonErrorSpot(text: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const match = / in JSON at position (\d+)/.exec(message);
-  const offset = match ? Number(match[1]) : /end of JSON input/.test(message) ? text.length : undefined;
+  const offset = match
+    ? Number(match[1])
+    : /end of JSON input/.test(message)
+      ? text.length
+      : firstSyntaxErrorOffset(text);
   const reason = message
     .replace(/ in JSON at position \d+.*$/s, '')
     .replace(/\s+/g, ' ')
@@ -173,6 +436,13 @@ function jsonErrorSpot(text: string, error: unknown): string {
   const line = before.length;
   const column = (before[before.length - 1] ?? '').length + 1;
   return `at line ${line}:${column} (${reason})`;
+}
+
+/** Where a strict JSON parse of `text` first fails (V8 does not always say). */
+function firstSyntaxErrorOffset(text: string): number | undefined {
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false });
+  return errors[0]?.offset;
 }
 
 /** The errno code of a file-system error (`EACCES`, `ENOTDIR`, ...), else its message. */

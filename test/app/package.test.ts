@@ -1,8 +1,9 @@
 // The packaging check: builds the Linux unpacked app offline and checks the
-// layout the client entries point at, then starts the packaged server bundle
-// exactly where the entry would.
+// layout the client entries point at, the fuses (runAsNode off), the entry
+// the packaged app writes and its update metadata, then starts the packaged
+// server bundle where Windows entries (and the extension) run it.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,20 @@ describe('package check', () => {
     expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stdout).toContain('package check passed');
     expect(result.stdout).not.toContain('FAIL');
+  });
+
+  it('turns the runAsNode fuse off, writes entries with --mcp-stdio and the update metadata', () => {
+    for (const line of [
+      'ok   fuse RunAsNode off',
+      'ok   client entry starts the app with --mcp-stdio',
+      'ok   client entry sets no ELECTRON_RUN_AS_NODE',
+      'ok   update metadata resources/app-update.yml names its feed',
+    ])
+      expect(result.stdout).toContain(line);
+    const feed = readFileSync(join(out, 'linux-unpacked', 'resources', 'app-update.yml'), 'utf8');
+    expect(feed).toMatch(/^provider: github$/m);
+    expect(feed).toMatch(/^owner: eka-care$/m);
+    expect(feed).toMatch(/^repo: eka-mcp-desktop$/m);
   });
 
   it('puts the server bundle where a client entry from the packaged app points', () => {

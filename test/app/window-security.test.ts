@@ -121,6 +121,7 @@ describe('tray', () => {
       clientId: '',
       launchAtLogin: false,
       signInFromTools: true,
+      autoUpdate: true,
       hasClientSecret: false,
       hasApiKey: false,
     },

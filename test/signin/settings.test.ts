@@ -25,6 +25,7 @@ describe('settings folder and file', () => {
         launchAtLogin: false,
         signInFromTools: true,
         signInWaitSeconds: 45,
+        autoUpdate: true,
       });
       await store.update({ environment: 'sandbox', apiBaseUrl: 'http://127.0.0.1:9999' });
       const saved = await store.read();

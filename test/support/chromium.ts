@@ -2,7 +2,7 @@ import { type Browser, chromium, type LaunchOptions } from 'playwright-core';
 
 /** How every test and the Playwright config launch the system Chromium: headless, no sandbox, no network chatter. */
 export const chromiumLaunchOptions = {
-  executablePath: '/usr/bin/chromium',
+  executablePath: process.env.EKA_TEST_CHROMIUM || '/usr/bin/chromium',
   args: [
     '--headless',
     '--no-sandbox',

@@ -5,6 +5,14 @@ import type { EntrySettings, Install, McpServerEntry } from './types';
 /** The file name of the bundled server; an entry running it is ours. */
 export const SERVER_BUNDLE_NAME = 'eka-mcp-server.mjs';
 
+/** The packaged app's server flag: its main process then serves MCP on stdio (no `runAsNode` fuse needed). */
+export const MCP_STDIO_FLAG = '--mcp-stdio';
+
+/** How the entry starts the server: the app's executable with the flag, or a runtime with the bundle path. */
+function launchArgs(install: Install): string[] {
+  return install.serverFlag ? [MCP_STDIO_FLAG] : [install.serverPath];
+}
+
 /**
  * The `eka-care` entry for this install and settings: the install's own
  * runtime, the absolute server path, the environment flag, and only
@@ -12,7 +20,7 @@ export const SERVER_BUNDLE_NAME = 'eka-mcp-server.mjs';
  * mode from the settings at start, so switching mode never outdates a client.
  */
 export function buildEntry(install: Install, settings: EntrySettings): McpServerEntry {
-  const args = [install.serverPath, '--env', settings.environment];
+  const args = [...launchArgs(install), '--env', settings.environment];
   const defaultApi = ENVIRONMENTS[settings.environment].apiBaseUrl;
   if (settings.apiBaseUrl && settings.apiBaseUrl.replace(/\/+$/, '') !== defaultApi) {
     args.push('--api-base-url', settings.apiBaseUrl);
@@ -45,6 +53,10 @@ export function isLegacyEntry(value: unknown): boolean {
 export function isOurEntry(value: unknown): boolean {
   if (!isRecord(value) || !Array.isArray(value.args)) return false;
   const first = value.args[0];
+  if (first === MCP_STDIO_FLAG) {
+    // The packaged app's own executable: `Eka MCP` (macOS, Windows) or `eka-mcp-desktop` (Linux).
+    return typeof value.command === 'string' && /(^|[\\/])eka[ -]mcp[^\\/]*$/i.test(value.command);
+  }
   return typeof first === 'string' && /(^|[\\/])eka-mcp-server\.mjs$/.test(first);
 }
 

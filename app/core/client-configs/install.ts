@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVER_BUNDLE_NAME } from './entry';
 import type { Install } from './types';
@@ -38,14 +38,32 @@ function ancestors(dir: string): string[] {
 }
 
 /**
- * This process's install: its own runtime (`process.execPath`: the packaged
- * app under Electron, which then needs `ELECTRON_RUN_AS_NODE=1`, or the
- * absolute path of `node`) and the server bundle near `moduleUrl`.
+ * This process's install, as client entries should start its server:
+ * - the packaged app (its files in `app.asar`): its own executable with
+ *   `--mcp-stdio`, except on Windows, where a GUI program's main process has
+ *   no stdin, so the executable runs the bundle with `ELECTRON_RUN_AS_NODE=1`;
+ * - a source checkout: `node` with the bundle (under `npm start`, the `node`
+ *   npm ran with; else the checkout's Electron as Node);
+ * - the CLI and the demo: the running `node` with the bundle.
  */
-export function currentInstall(moduleUrl: string): Install {
-  return {
-    runtime: process.execPath,
-    serverPath: serverBundleNear(moduleUrl),
-    runAsNode: Boolean(process.versions.electron),
-  };
+export function currentInstall(
+  moduleUrl: string,
+  facts: { execPath: string; electron: boolean; platform: NodeJS.Platform; env: NodeJS.ProcessEnv } = {
+    execPath: process.execPath,
+    electron: Boolean(process.versions.electron),
+    platform: process.platform,
+    env: process.env,
+  },
+): Install {
+  const serverPath = serverBundleNear(moduleUrl);
+  if (!facts.electron) return { runtime: facts.execPath, serverPath, runAsNode: false };
+  const file = moduleUrl.startsWith('file:') ? fileURLToPath(moduleUrl) : moduleUrl;
+  const packaged = /[\\/]app\.asar[\\/]/.test(file);
+  if (packaged && facts.platform !== 'win32') {
+    return { runtime: facts.execPath, serverPath, runAsNode: false, serverFlag: true };
+  }
+  if (packaged) return { runtime: facts.execPath, serverPath, runAsNode: true };
+  const node = facts.env.npm_node_execpath;
+  if (node && isAbsolute(node)) return { runtime: node, serverPath, runAsNode: false };
+  return { runtime: facts.execPath, serverPath, runAsNode: true };
 }

@@ -23,8 +23,10 @@ export interface Install {
   runtime: string;
   /** Absolute path of the bundled server `eka-mcp-server.mjs`. */
   serverPath: string;
-  /** True when the runtime is Electron and needs `ELECTRON_RUN_AS_NODE=1`. */
+  /** True when the runtime is Electron and needs `ELECTRON_RUN_AS_NODE=1` (a source checkout's Electron, Windows). */
   runAsNode: boolean;
+  /** True when the runtime is the packaged app, started with `--mcp-stdio` instead of the bundle path. */
+  serverFlag?: boolean;
 }
 
 /** The non-secret settings that shape the entry. */

@@ -20,6 +20,7 @@ interface Draft {
   apiKey: string;
   launchAtLogin: boolean;
   signInFromTools: boolean;
+  autoUpdate: boolean;
 }
 
 function draftFrom(state: AppState): Draft {
@@ -34,6 +35,7 @@ function draftFrom(state: AppState): Draft {
     apiKey: '',
     launchAtLogin: s.launchAtLogin,
     signInFromTools: s.signInFromTools,
+    autoUpdate: s.autoUpdate,
   };
 }
 
@@ -94,6 +96,7 @@ export function SettingsScreen({
       clientId: draft.mode === 'client-credentials' ? draft.clientId : undefined,
       launchAtLogin: draft.launchAtLogin,
       signInFromTools: draft.signInFromTools,
+      autoUpdate: draft.autoUpdate,
     });
     setDraft((d) => ({ ...d, clientSecret: '', apiKey: '' }));
     return result;
@@ -219,6 +222,16 @@ export function SettingsScreen({
             onChange={(e) => set('launchAtLogin', e.target.checked)}
           />
           <span>Start Eka MCP when I log in to this computer</span>
+        </label>
+
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            name="autoUpdate"
+            checked={draft.autoUpdate}
+            onChange={(e) => set('autoUpdate', e.target.checked)}
+          />
+          <span>Update automatically</span>
         </label>
 
         <details className="advanced" open={open || undefined}>
