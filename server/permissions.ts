@@ -33,7 +33,7 @@ const tool = (
   appointments: extra.appointments ?? false,
 });
 
-/** Every Eka tool, in the order the server defines them (a test checks it against the registry). */
+/** Every Eka tool, grouped by family (a test checks it against the registry). */
 export const TOOL_CATALOG: readonly CatalogTool[] = [
   tool('search_patients', 'Search patients', 'read'),
   tool('get_comprehensive_patient_profile', 'Read a patient profile', 'read'),
@@ -42,14 +42,18 @@ export const TOOL_CATALOG: readonly CatalogTool[] = [
   tool('update_patient', 'Update a patient', 'change'),
   tool('archive_patient', 'Archive a patient', 'change', { destructive: true }),
   tool('get_patient_by_mobile', 'Find a patient by mobile', 'read'),
+  tool('get_patient_details_basic', 'Read patient details', 'read'),
   tool('get_business_entities', 'List clinics and doctors', 'read'),
   tool('get_doctor_profile_basic', 'Read a doctor profile', 'read'),
   tool('get_clinic_details_basic', 'Read clinic details', 'read'),
+  tool('get_doctor_services', "Read a doctor's services and fees", 'read'),
   tool('get_available_dates', 'See available dates', 'read'),
   tool('get_appointment_slots', 'See free slots', 'read'),
   tool('book_appointment', 'Book an appointment', 'change', { appointments: true }),
   tool('show_appointments_basic', 'List appointments', 'read'),
   tool('get_patient_appointments_basic', "List a patient's appointments", 'read'),
+  tool('get_appointment_details', 'Read an appointment', 'read'),
+  tool('reschedule_appointment', 'Reschedule an appointment', 'change', { appointments: true }),
   tool('complete_appointment', 'Mark an appointment completed', 'change', { appointments: true }),
   tool('cancel_appointment', 'Cancel an appointment', 'change', { destructive: true, appointments: true }),
   tool('abha_send_otp', 'ABHA login: send the code', 'change'),

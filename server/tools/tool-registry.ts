@@ -302,19 +302,6 @@ export class ToolRegistry {
   ) {
     const entry = this.#entries.get(name);
     if (!entry) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
-    const { input, output } = compile(entry);
-    const parsed = await input.safeParseAsync(args ?? {});
-    if (!parsed.success) {
-      return {
-        isError: true,
-        content: [
-          {
-            type: 'text' as const,
-            text: `Input validation error: Invalid arguments for tool ${entry.name}: ${issuesText(parsed.error)}`,
-          },
-        ],
-      };
-    }
     let rounds: ModernRounds | undefined;
     if (isModernRequest(ctx)) {
       const answers = readAnswers(ctx.mcpReq.requestState());
@@ -325,10 +312,44 @@ export class ToolRegistry {
       rounds = { answers, asked: 0 };
     }
     const extra = toolExtra(server, ctx, rounds);
-    const run = () => runInToolCall(extra, () => entry.handler(parsed.data, extra));
-    let result: CallToolResult;
+    // Validation, the handler and the output check; the guard (permissions, journal) wraps all of it.
+    const attempt = async (): Promise<CallToolResult> => {
+      const { input, output } = compile(entry);
+      const parsed = await input.safeParseAsync(args ?? {});
+      if (!parsed.success) {
+        return {
+          isError: true,
+          content: [
+            {
+              type: 'text' as const,
+              text: `Input validation error: Invalid arguments for tool ${entry.name}: ${issuesText(parsed.error)}`,
+            },
+          ],
+        };
+      }
+      const result = await runInToolCall(extra, () => entry.handler(parsed.data, extra));
+      if (!result.isError) {
+        const checked = output.safeParse(result.structuredContent);
+        if (!checked.success) {
+          logger.error('Tool result does not match its output schema', {
+            tool: entry.name,
+            issues: checked.error.issues.map((i) => `${i.path.join('.')}: ${i.code}`),
+          });
+          return {
+            isError: true,
+            content: [
+              {
+                type: 'text' as const,
+                text: `Eka sent data this tool could not describe (${entry.name}): try again, and report it if it keeps happening.`,
+              },
+            ],
+          };
+        }
+      }
+      return result;
+    };
     try {
-      result = guard ? await guard.call(entry.name, args, extra, run) : await run();
+      return guard ? await guard.call(entry.name, args, extra, attempt) : await attempt();
     } catch (error) {
       if (!(error instanceof InputNeeded) || !rounds) throw error;
       return inputRequired({
@@ -336,25 +357,6 @@ export class ToolRegistry {
         requestState: Buffer.from(JSON.stringify(rounds.answers)).toString('base64url'),
       });
     }
-    if (!result.isError) {
-      const checked = output.safeParse(result.structuredContent);
-      if (!checked.success) {
-        logger.error('Tool result does not match its output schema', {
-          tool: entry.name,
-          issues: checked.error.issues.map((i) => `${i.path.join('.')}: ${i.code}`),
-        });
-        return {
-          isError: true,
-          content: [
-            {
-              type: 'text' as const,
-              text: `Eka sent data this tool could not describe (${entry.name}): try again, and report it if it keeps happening.`,
-            },
-          ],
-        };
-      }
-    }
-    return result;
   }
 
   /** Answers `tools/list` and `tools/call` on `server` with these tools. */

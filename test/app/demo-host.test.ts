@@ -105,7 +105,8 @@ describe('demo host', () => {
       }),
     );
     expect(((await saved.json()) as { ok: boolean }).ok).toBe(true);
-    const works = (await (await rpc('testCredentials', '{}')).json()) as { value: { ok: boolean } };
+    const typed = JSON.stringify({ input: { clientId: clients.integrator.client_id } });
+    const works = (await (await rpc('testCredentials', typed)).json()) as { value: { ok: boolean } };
     expect(works.value.ok).toBe(true);
     // Another process with the page's access points "Test credentials" at its own server.
     const received: string[] = [];
@@ -131,7 +132,7 @@ describe('demo host', () => {
         }),
       );
       expect(((await moved.json()) as { ok: boolean }).ok).toBe(true);
-      const test = (await (await rpc('testCredentials', '{}')).json()) as {
+      const test = (await (await rpc('testCredentials', typed)).json()) as {
         value: { ok: boolean; message: string };
       };
       expect(test.value.ok).toBe(false);

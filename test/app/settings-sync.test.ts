@@ -125,6 +125,8 @@ describe('settings file format', () => {
       ccClientId: 'clinic-integration',
       launchAtLogin: true,
       autoUpdate: true,
+      signInFromTools: true,
+      signInWaitSeconds: 45,
     });
     expect(readFileSync(file, 'utf8')).toBe(original);
     expect(existsSync(join(dir, settingsBackupName(SETTINGS_SCHEMA_VERSION)))).toBe(false);

@@ -167,6 +167,7 @@ describe('sandbox fault injection and request log', () => {
         auth: true,
         tokenFingerprint: tokenFingerprint(token),
         tokenKind: 'client-credentials',
+        clientId: 'sandbox-integrator',
         status: 200,
         time: expect.any(Number),
       },

@@ -39,7 +39,7 @@ describe('tool permissions', () => {
       logger: {} as never,
       now: Date.now,
     });
-    expect(registry.names()).toEqual(TOOL_CATALOG.map((t) => t.name));
+    expect(registry.names()).toEqual(TOOL_CATALOG.map((t) => t.name).sort());
     for (const def of registry.computeDefinitions()) {
       const entry = TOOL_CATALOG.find((t) => t.name === def.name);
       expect(entry?.kind, def.name).toBe(def.annotations?.readOnlyHint ? 'read' : 'change');
@@ -54,6 +54,8 @@ describe('tool permissions', () => {
     server.client.setNotificationHandler('notifications/tools/list_changed', () => {
       changed += 1;
     });
+    // A 2026-07-28 client hears of list changes on a subscriptions/listen stream.
+    const subscription = await server.client.listen({ toolsListChanged: true });
     try {
       const before = (await server.client.listTools()).tools.map((t) => t.name);
       expect(before).toContain('book_appointment');
@@ -110,6 +112,7 @@ describe('tool permissions', () => {
       expect(again).toBeDefined();
       expect(again).not.toContain('search_patients');
     } finally {
+      await subscription.close();
       await server.close();
     }
   });
