@@ -1,6 +1,7 @@
 // The window's security switches, navigation and new-window refusal, which
 // URLs may reach the system browser, the CSP, and the tray's menu.
 import { describe, expect, it } from 'vitest';
+import { updateMenuItem } from '../../app/core/updater';
 import { harden } from '../../app/electron/harden';
 import { CONTENT_SECURITY_POLICY, isTrustedSenderUrl } from '../../app/electron/security';
 import { buildTrayMenu, trayStatus } from '../../app/electron/tray-menu';
@@ -186,5 +187,19 @@ describe('tray', () => {
     ]);
     const signedIn = { ...base, session: { signedIn: true, name: 'Dr. Ananya Iyer' } };
     expect(labels(signedIn).slice(0, 3)).toEqual(['Signed in as Dr. Ananya Iyer', 'separator', 'Sign out']);
+  });
+
+  it('offers Check for updates before Quit, and Restart to update once one is ready', () => {
+    const checked: string[] = [];
+    const withUpdates = { ...actions, checkForUpdates: () => checked.push('check') };
+    const idle = buildTrayMenu(base, withUpdates, updateMenuItem({ state: 'idle' }));
+    expect(idle.map((i) => i.label ?? i.type).slice(-3)).toEqual(['Check for updates', 'separator', 'Quit']);
+    const item = idle.find((i) => i.label === 'Check for updates');
+    (item?.click as (() => void) | undefined)?.();
+    expect(checked).toEqual(['check']);
+    const busy = buildTrayMenu(base, withUpdates, updateMenuItem({ state: 'downloading', percent: 40 }));
+    expect(busy.find((i) => i.label === 'Downloading update (40%)')?.enabled).toBe(false);
+    const ready = buildTrayMenu(base, withUpdates, updateMenuItem({ state: 'ready', version: '0.2.0' }));
+    expect(ready.find((i) => i.label === 'Restart to update to 0.2.0')?.enabled).toBe(true);
   });
 });
