@@ -5,7 +5,7 @@
  * A lookup that fails leaves the id alone: names help, they never fail a tool.
  */
 import { getPatient } from '../eka/api/patients';
-import { businessEntities } from '../eka/api/practice';
+import { businessEntities, doctorProfile } from '../eka/api/practice';
 import type { EkaClient } from '../eka/client';
 
 /** How long names are reused before Eka is asked again. */
@@ -18,6 +18,8 @@ const PATIENT_READS_AT_ONCE = 5;
 export interface PracticeNames {
   doctors: Map<string, string>;
   clinics: Map<string, string>;
+  /** Doctor ids per clinic id. */
+  clinicDoctors: Map<string, string[]>;
 }
 
 const practiceCache = new WeakMap<EkaClient, { at: number; names: Promise<PracticeNames> }>();
@@ -38,13 +40,35 @@ export async function practiceNames(client: EkaClient, signal?: AbortSignal): Pr
       (data.doctors ?? []).flatMap((d) => (d.name ? [[d.doctor_id, doctorTitle(d.name)] as const] : [])),
     ),
     clinics: new Map((data.clinics ?? []).flatMap((c) => (c.name ? [[c.clinic_id, c.name] as const] : []))),
+    clinicDoctors: new Map((data.clinics ?? []).map((c) => [c.clinic_id, c.doctors ?? []] as const)),
   }));
   practiceCache.set(client, { at: Date.now(), names });
   try {
     return await names;
   } catch {
     practiceCache.delete(client);
-    return { doctors: new Map(), clinics: new Map() };
+    return { doctors: new Map(), clinics: new Map(), clinicDoctors: new Map() };
+  }
+}
+
+/**
+ * A clinic's contact numbers ("Phone +91..."): Eka's clinic details carry none,
+ * but a doctor's profile lists them for each clinic, so one doctor of the
+ * clinic is read. Empty when Eka lists none or a read fails.
+ */
+export async function clinicPhones(
+  client: EkaClient,
+  clinicId: string,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const doctorId = (await practiceNames(client, signal)).clinicDoctors.get(clinicId)?.[0];
+  if (!doctorId) return [];
+  try {
+    const { profile } = await client.call(doctorProfile, { params: { doctor_id: doctorId }, signal });
+    const clinic = (profile.professional.clinics ?? []).find((c) => c.id === clinicId);
+    return (clinic?.number ?? []).flatMap((n) => (n.n ? [n.name ? `${n.name} ${n.n}` : n.n] : []));
+  } catch {
+    return [];
   }
 }
 

@@ -6,7 +6,7 @@ import { z } from 'zod/v4';
 import { businessEntities, clinicDetails, doctorProfile, doctorServices } from '../eka/api/practice';
 import { formatFee } from './appointment-records';
 import { idField } from './fields';
-import { doctorTitle, practiceNames } from './practice-names';
+import { clinicPhones, doctorTitle, practiceNames } from './practice-names';
 import { compact, runTool, type ToolDeps, toolResult } from './tool-kit';
 import type { ToolRegistry } from './tool-registry';
 
@@ -211,6 +211,10 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
         clinic_id: z.string(),
         name: z.string().optional(),
         address: z.unknown().optional(),
+        phones: z
+          .array(z.string())
+          .optional()
+          .describe('Contact numbers, e.g. "Phone +919000020001" (from a doctor profile at this clinic).'),
         clinic: z.record(z.string(), z.unknown()).describe("Eka's full clinic record."),
       },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
@@ -230,9 +234,16 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
               .filter(Boolean)
               .join(', ')
           : '';
+        const phones = await clinicPhones(client, clinic_id, extra.signal);
         return toolResult(
-          compact({ clinic_id, name, address, clinic: clinic as Record<string, unknown> }),
-          `Clinic ${name ?? clinic_id} (clinic_id ${clinic_id})${addressText ? `, ${addressText}` : ''}.`,
+          compact({
+            clinic_id,
+            name,
+            address,
+            phones: phones.length ? phones : undefined,
+            clinic: clinic as Record<string, unknown>,
+          }),
+          `Clinic ${name ?? clinic_id} (clinic_id ${clinic_id})${addressText ? `, ${addressText}` : ''}${phones.length ? `. ${phones.join(', ')}` : ''}.`,
         );
       }),
   );

@@ -223,7 +223,7 @@ describe('answers name people and places, in IST with the weekday, fees in ₹',
     }
   });
 
-  it('doctor answers print one "Dr.", the clinic phone and fees in ₹', async () => {
+  it('doctor and clinic answers print one "Dr.", the clinic phone and fees in ₹', async () => {
     const profile = await server.call('get_doctor_profile_basic', { doctor_id: DOCTOR.doctor_id });
     const out = structured<{ clinics: { clinic_id: string; phones?: string[] }[] }>(profile);
     const text = textOf(profile);
@@ -234,6 +234,12 @@ describe('answers name people and places, in IST with the weekday, fees in ₹',
       expect(out.clinics.find((c) => c.clinic_id === clinicId)?.phones?.join(' ')).toContain(clinic.phone);
       expect(text).toContain(clinic.name);
       expect(text).toContain(clinic.phone);
+    }
+
+    const clinic = await server.call('get_clinic_details_basic', { clinic_id: CLINIC.clinic_id });
+    expect(structured<{ phones: string[] }>(clinic).phones.join(' ')).toContain(CLINIC.phone);
+    for (const fact of [CLINIC.name, CLINIC.phone, CLINIC.address.pincode, CLINIC.address.city]) {
+      expect(textOf(clinic)).toContain(fact);
     }
 
     const services = await server.call('get_doctor_services', { doctor_id: DOCTOR.doctor_id });
