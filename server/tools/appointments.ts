@@ -149,7 +149,7 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
     () => ({
       title: 'Dates with free slots',
       description:
-        'Which IST dates have at least one free appointment slot for a doctor at a clinic, with the number of free slots per date. Use it to answer "when is Dr X free?", then get_appointment_slots for the times on a chosen date. Defaults to the next 7 days from today (IST); at most 31 days per call.',
+        'Which IST dates have at least one free appointment slot for a doctor at a clinic, with the number of free slots per date. Every other date of the range is listed with why it has no free slot (no consulting hours, fully booked, or over). Use it to answer "when is Dr X free?", then get_appointment_slots for the times on a chosen date. Defaults to the next 7 days from today (IST); at most 31 days per call.',
       inputSchema: {
         doctor_id: doctorIdField(),
         clinic_id: clinicIdField(),
@@ -733,9 +733,23 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
         // Eka answers 204; the status codes are the ones show_appointments_basic lists.
         const status = action === 'complete' ? 'CM' : 'CN';
         const word = APPOINTMENT_STATUS[status] ?? status;
+        // One read names what changed; the change is done either way.
+        let appointment: Appointment | undefined;
+        try {
+          const record = await client.call(appointmentDetails, {
+            params: { appointment_id },
+            query: EKA_IDS,
+            signal: extra.signal,
+          });
+          [appointment] = await withNames(client, [toAppointment(record)], extra.signal);
+        } catch {
+          appointment = undefined;
+        }
         return toolResult(
-          { appointment_id, status, message: `Appointment ${word}.` },
-          `Appointment ${appointment_id} ${word} (status ${status}).`,
+          compact({ appointment_id, status, message: `Appointment ${word}.`, appointment }),
+          appointment
+            ? `Appointment ${word} (status ${status}): ${describeAppointment(appointment)}.`
+            : `Appointment ${appointment_id} ${word} (status ${status}).`,
         );
       });
 
@@ -743,6 +757,9 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
     appointment_id: z.string(),
     status: z.enum(['CM', 'CN']).describe("Eka's status code, as show_appointments_basic lists it."),
     message: z.string(),
+    appointment: appointmentSchema()
+      .optional()
+      .describe('The appointment after the change, with names (left out if Eka could not be read).'),
   });
 
   tools.define(

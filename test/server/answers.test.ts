@@ -252,4 +252,17 @@ describe('answers name people and places, in IST with the weekday, fees in ₹',
       expect(textOf(services)).toContain(`${s.service_name} (REGULAR), ${s.duration_minutes} min, ₹${s.fee}`);
     }
   });
+
+  it('cancel_appointment says whose appointment, with whom and when it cancelled', async () => {
+    const result = await server.call('cancel_appointment', { appointment_id: booked.appointment_id });
+    const out = structured<{ status: string; appointment: Appointment & { status: string } }>(result);
+    expect(out.appointment).toMatchObject({
+      status: 'CN',
+      patient_name: PATIENT.fln,
+      doctor_name: doctorName(DOCTOR),
+    });
+    for (const fact of [out.appointment.when, PATIENT.fln, doctorName(DOCTOR), CLINIC.name, 'cancelled']) {
+      expect(textOf(result)).toContain(fact);
+    }
+  });
 });
