@@ -16,7 +16,7 @@ import {
 } from '../eka/api/patients';
 import { EkaInputError } from '../errors';
 import { appointmentSchema, describeAppointment, toAppointment, withNames } from './appointment-records';
-import { dateField, e164Mobile, genderField, idField, mobileField, pageNoField } from './fields';
+import { bareMobile, dateField, e164Mobile, genderField, idField, mobileField, pageNoField } from './fields';
 import { isIsoDate, istDay } from './ist-time';
 import { rememberPatientName } from './practice-names';
 import { compact, runTool, type ToolDeps, toolResult } from './tool-kit';
@@ -79,10 +79,10 @@ function describePatient(p: Patient): string {
 
 /** Search text as the directory wants it: a mobile number without its +91 / 91 country code. */
 export function searchPrefix(prefix: string): string {
-  const compactText = prefix.replace(/[\s-]/g, '');
+  const compactText = prefix.replace(/[\s().-]/g, '');
   if (/^\+91\d+$/.test(compactText)) return compactText.slice(3);
-  if (/^91\d{10}$/.test(compactText)) return compactText.slice(2);
-  return /^\d+$/.test(compactText) ? compactText : prefix;
+  if (/^\d+$/.test(compactText)) return bareMobile(compactText);
+  return prefix;
 }
 
 const messageSchema = () => ({ patient_id: z.string(), message: z.string() });

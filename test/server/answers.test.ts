@@ -160,7 +160,14 @@ describe('answers name people and places, in IST with the weekday, fees in ₹',
 
   it('get_patient_by_mobile with a full profile prints every field, whatever form the mobile takes', async () => {
     const ten = PATIENT.mobile.replace(/^\+91/, '');
-    for (const form of [ten, `+91 ${ten.slice(0, 5)} ${ten.slice(5)}`, `91-${ten}`]) {
+    for (const form of [
+      ten,
+      `+91 ${ten.slice(0, 5)} ${ten.slice(5)}`,
+      `91-${ten}`,
+      `0${ten}`,
+      `(+91) ${ten.slice(0, 3)}.${ten.slice(3)}`,
+      `0091${ten}`,
+    ]) {
       const result = await server.call('get_patient_by_mobile', { mobile: form, full_profile: true });
       const { found, patient } = structured<{ found: boolean; patient: Record<string, unknown> }>(result);
       expect(found, form).toBe(true);
@@ -170,6 +177,19 @@ describe('answers name people and places, in IST with the weekday, fees in ₹',
         if (field === 'dob') expect(text).toContain(expectedDay(String(value)));
         else if (typeof value === 'string') expect(text, field).toContain(value);
       }
+    }
+  });
+
+  it('search_patients takes the same mobile forms as get_patient_by_mobile', async () => {
+    const ten = PATIENT.mobile.replace(/^\+91/, '');
+    for (const form of [`0${ten}`, `+91-${ten.slice(0, 5)}-${ten.slice(5)}`, `0091 ${ten}`]) {
+      const { patients } = structured<{ patients: { patient_id: string }[] }>(
+        await server.call('search_patients', { prefix: form }),
+      );
+      expect(
+        patients.map((p) => p.patient_id),
+        form,
+      ).toContain(PATIENT.oid);
     }
   });
 
