@@ -129,6 +129,7 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
           signal: extra.signal,
         });
         const patients = records.map(toPatient);
+        for (const p of patients) rememberPatientName(client, p.patient_id, p.name);
         const text =
           patients.length === 0
             ? `No patients match "${prefix}". Try a shorter prefix, another spelling, or get_patient_by_mobile.`
@@ -155,6 +156,7 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
           signal: extra.signal,
         });
         const patient = toPatient(record);
+        rememberPatientName(client, patient_id, patient.name);
         return toolResult({ patient }, `Patient ${describePatient(patient)}.`);
       }),
   );

@@ -51,6 +51,9 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
             (c) =>
               `- Clinic ${c.name ?? ''} clinic_id=${c.clinic_id}; doctors: ${(c.doctor_ids ?? []).map((id) => `${doctorName.get(id) ?? id} (doctor_id=${id})`).join(', ') || 'none listed'}`,
           ),
+          ...doctors
+            .filter((d) => !clinics.some((c) => c.doctor_ids?.includes(d.doctor_id)))
+            .map((d) => `- ${d.name ?? d.doctor_id} (doctor_id=${d.doctor_id}): at no clinic listed`),
         ].join('\n');
         return toolResult({ business, clinics, doctors }, text);
       }),
@@ -114,6 +117,7 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
           `${doctorTitle(name ?? doctor_id)} (doctor_id ${doctor_id})${specialties.length ? `, ${specialties.join(', ')}` : ''}.`,
           ...(degrees.length ? [`Qualifications: ${degrees.join(', ')}.`] : []),
           ...(languages.length ? [`Speaks ${languages.join(', ')}.`] : []),
+          ...(personal.email ? [`Email ${personal.email}.`] : []),
           ...(professional.about ? [`About: ${professional.about}`] : []),
           ...(clinics.length
             ? [
