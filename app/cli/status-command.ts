@@ -1,6 +1,7 @@
 import { isDesktopError } from '../../server/desktop/errors';
 import { readSession } from '../../server/desktop/session';
 import { getFreshSession, isSessionFresh } from '../../server/desktop/session-refresh';
+import { istWhen } from '../../server/tools/ist-time';
 import { getStatus, type SignInStatus } from '../core/status';
 import type { CliContext } from './context';
 import { parseCommandArgs } from './parse';
@@ -14,6 +15,12 @@ near expiry is refreshed first (under the same lock the servers use).
 Options:
   --json       one JSON object on stdout
   -h, --help   show this help`;
+
+/** An ISO time from the status as people read times here: IST with the weekday. */
+function showTime(iso: string | null): string {
+  const ms = iso ? Date.parse(iso) : Number.NaN;
+  return Number.isNaN(ms) ? show(iso) : istWhen(Math.floor(ms / 1000));
+}
 
 function show(value: string | null): string {
   return value ?? '-';
@@ -50,8 +57,8 @@ export async function runStatusCommand(args: string[], ctx: CliContext): Promise
           `Signed in:     ${status.signedIn ? 'yes' : 'no'}`,
           `Name:          ${show(status.name)}`,
           `Email:         ${show(status.email)}`,
-          `Token expires: ${show(status.tokenExpiresAt)}`,
-          `Last refresh:  ${show(status.lastRefreshAt)}`,
+          `Token expires: ${showTime(status.tokenExpiresAt)}`,
+          `Last refresh:  ${showTime(status.lastRefreshAt)}`,
           `Last error:    ${show(status.lastError)}`,
         ]
       : // The Eka account is not what this mode uses; say so rather than show it as the identity.

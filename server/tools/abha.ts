@@ -69,6 +69,11 @@ function toLogin(reply: AbhaLoginReply) {
   });
 }
 
+/** The text of a completed ABHA login: the address, the patient's name and ABHA number, the linked Eka id. */
+function loginDone(login: ReturnType<typeof toLogin>, address: string | undefined): string {
+  return `ABHA login complete${address ? ` as ${address}` : ''}${login.name ? ` for ${login.name}` : ''}${login.abha_number ? `, ABHA number ${login.abha_number}` : ''}${login.patient_id ? `; linked Eka patient_id ${login.patient_id}` : ''}.`;
+}
+
 /** Registers abha_send_otp, abha_verify_otp and abha_select_profile. */
 export function registerAbhaTools(tools: ToolRegistry, deps: ToolDeps): void {
   const { client } = deps;
@@ -173,7 +178,7 @@ export function registerAbhaTools(tools: ToolRegistry, deps: ToolDeps): void {
             : login.status === 'abha_create'
               ? 'No ABHA exists for this mobile number yet; the patient needs to create one first.'
               : login.status === 'abha_end'
-                ? `ABHA login complete${login.abha_address ? ` as ${login.abha_address}` : ''}${login.patient_id ? `; linked Eka patient_id ${login.patient_id}` : ''}.`
+                ? loginDone(login, login.abha_address)
                 : `ABHA answered with state "${login.status}".`;
         return finish(login, text, extra.signal);
       }),
@@ -211,7 +216,7 @@ export function registerAbhaTools(tools: ToolRegistry, deps: ToolDeps): void {
         );
         const text =
           login.status === 'abha_end'
-            ? `ABHA login complete with ${login.abha_address ?? phr_address}${login.patient_id ? `; linked Eka patient_id ${login.patient_id}` : ''}.`
+            ? loginDone(login, login.abha_address ?? phr_address)
             : `ABHA answered with state "${login.status}".`;
         return finish(login, text, extra.signal);
       }),

@@ -8,7 +8,8 @@ import { z } from 'zod/v4';
 import { APPOINTMENT_STATUS, type AppointmentRecord, appointmentSlots } from '../eka/api/appointments';
 import type { CallOutput } from '../eka/api/endpoint';
 import type { EkaClient } from '../eka/client';
-import { addDays, daysBetween, istDateOf, toEpochSeconds, toIstIso } from './ist-time';
+import { addDays, daysBetween, istDateOf, istWhen, toEpochSeconds, toIstIso } from './ist-time';
+import { patientNames, practiceNames } from './practice-names';
 import { compact } from './tool-kit';
 
 export const appointmentSchema = () =>
@@ -25,6 +26,10 @@ export const appointmentSchema = () =>
     start: z.string().optional().describe('Start in IST, ISO 8601 with +05:30.'),
     end: z.string().optional().describe('End in IST, ISO 8601 with +05:30.'),
     notes: z.string().optional(),
+    when: z.string().optional().describe('Start and end for people, IST with the weekday.'),
+    patient_name: z.string().optional(),
+    doctor_name: z.string().optional(),
+    clinic_name: z.string().optional(),
   });
 export type Appointment = z.infer<ReturnType<typeof appointmentSchema>>;
 
@@ -38,6 +43,7 @@ export const slotSchema = () =>
     start: z.string().describe('Slot start in IST, ISO 8601 with +05:30.'),
     end: z.string().describe('Slot end in IST, ISO 8601 with +05:30.'),
     date: z.string().describe('IST date, YYYY-MM-DD.'),
+    when: z.string().describe('Start and end for people, IST with the weekday.'),
     available: z.boolean(),
     service_name: z.string().optional(),
     fee: z.number().optional().describe("The service's price (INR unless currency says otherwise)."),
@@ -60,18 +66,74 @@ export function toAppointment(r: AppointmentRecord): Appointment {
     start: r.start_time !== undefined ? toIstIso(r.start_time) : undefined,
     end: r.end_time !== undefined ? toIstIso(r.end_time) : undefined,
     notes: r.notes,
+    when: r.start_time !== undefined ? istWhen(r.start_time, r.end_time) : undefined,
   });
 }
 
-/** A one-line description of an appointment for the readable text. */
+/** Adds the patient, doctor and clinic names to appointments (cached lookups; ids stay). */
+export async function withNames(
+  client: EkaClient,
+  appointments: Appointment[],
+  signal?: AbortSignal,
+): Promise<Appointment[]> {
+  if (appointments.length === 0) return appointments;
+  const [practice, patients] = await Promise.all([
+    practiceNames(client, signal),
+    patientNames(
+      client,
+      appointments.flatMap((a) => (a.patient_id && !a.patient_name ? [a.patient_id] : [])),
+      signal,
+    ),
+  ]);
+  return appointments.map((a) =>
+    compact({
+      ...a,
+      patient_name: a.patient_name ?? (a.patient_id ? patients.get(a.patient_id) : undefined),
+      doctor_name: a.doctor_name ?? (a.doctor_id ? practice.doctors.get(a.doctor_id) : undefined),
+      clinic_name: a.clinic_name ?? (a.clinic_id ? practice.clinics.get(a.clinic_id) : undefined),
+    }),
+  );
+}
+
+/** A fee as people read it: "₹600" for rupees, else the amount after its currency code. */
+export function formatFee(fee: number, currency?: string): string {
+  const amount = fee.toLocaleString('en-IN', { maximumFractionDigits: 2 });
+  return !currency || currency.toUpperCase() === 'INR' ? `₹${amount}` : `${currency} ${amount}`;
+}
+
+/** "Name (label id)", or just the id when the name is unknown. */
+export function named(name: string | undefined, label: string, id: string): string {
+  return name ? `${name} (${label} ${id})` : `${label} ${id}`;
+}
+
+const MODE_WORDS: Record<string, string> = {
+  in_clinic: 'in clinic',
+  INCLINIC: 'in clinic',
+  tele: 'teleconsultation',
+  VIDEO: 'video',
+  PHONE: 'phone',
+};
+
+/** A mode code in words, keeping the code: "in clinic (INCLINIC)". */
+export function modeText(mode: string): string {
+  const word = MODE_WORDS[mode];
+  return word ? `${word} (${mode})` : mode;
+}
+
+/** One readable line for an appointment: when, who, with whom, where, status, then the ids. */
 export function describeAppointment(a: Appointment): string {
-  const bits = [`${a.appointment_id}`];
-  if (a.start) bits.push(a.start);
-  if (a.status) bits.push(a.status_text ? `${a.status} (${a.status_text})` : a.status);
-  if (a.mode) bits.push(a.mode);
-  if (a.patient_id) bits.push(`patient ${a.patient_id}`);
-  if (a.doctor_id) bits.push(`doctor ${a.doctor_id}`);
-  return bits.join(', ');
+  const parts: string[] = [];
+  parts.push(a.when ?? 'time not given');
+  const who: string[] = [];
+  if (a.patient_id) who.push(named(a.patient_name, 'patient_id', a.patient_id));
+  if (a.doctor_id) who.push(`with ${named(a.doctor_name, 'doctor_id', a.doctor_id)}`);
+  if (a.clinic_id) who.push(`at ${named(a.clinic_name, 'clinic_id', a.clinic_id)}`);
+  const bits = [who.join(' ')].filter(Boolean);
+  if (a.status) bits.push(a.status_text ? `${a.status_text} (status ${a.status})` : `status ${a.status}`);
+  if (a.mode) bits.push(modeText(a.mode));
+  bits.push(`appointment_id ${a.appointment_id}`);
+  if (a.notes) bits.push(`notes: ${a.notes}`);
+  return `${parts[0]}: ${bits.join('; ')}`;
 }
 
 /** Flattens a slot reply into slots sorted by start, each with its service's name and price. */
@@ -92,6 +154,7 @@ export function slotsFromSchedule(reply: CallOutput<typeof appointmentSlots>, cl
           start: toIstIso(start),
           end: toIstIso(end),
           date: istDateOf(start),
+          when: istWhen(start, end),
           available: slot.available,
           service_name: service?.service_name ?? group.service_type,
           fee: typeof service?.price === 'number' ? service.price : undefined,

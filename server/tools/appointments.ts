@@ -23,12 +23,17 @@ import {
   appointmentSchema,
   describeAppointment,
   fetchSlots,
+  formatFee,
+  modeText,
+  named,
   type Slot,
   slotSchema,
   toAppointment,
+  withNames,
 } from './appointment-records';
 import { dateField, idField, pageNoField } from './fields';
-import { addDays, daysBetween, istDateOf, todayIst, toIstIso } from './ist-time';
+import { addDays, daysBetween, istClock, istDateOf, istDay, istWhen, todayIst, toIstIso } from './ist-time';
+import { patientNames, practiceNames } from './practice-names';
 import { compact, runTool, type ToolDeps, toolResult } from './tool-kit';
 import type { ToolRegistry } from './tool-registry';
 
@@ -58,8 +63,35 @@ function checkRange(from: string, to: string, maxDays: number): void {
 }
 
 function slotLine(slot: Slot): string {
-  return `${slot.start.slice(11, 16)}-${slot.end.slice(11, 16)} IST (start_time ${slot.start_time})${slot.service_name ? `, ${slot.service_name}` : ''}${slot.fee !== undefined ? `, fee ${slot.fee}` : ''}`;
+  return `${slot.when} (start_time ${slot.start_time})${slot.service_name ? `, ${slot.service_name}` : ''}${slot.fee !== undefined ? `, ${formatFee(slot.fee, slot.currency)}` : ''}`;
 }
+
+/** The doctor and clinic an answer is about, by name where the practice names them. */
+async function whoWhere(client: EkaClient, doctorId: string, clinicId: string, signal?: AbortSignal) {
+  const names = await practiceNames(client, signal);
+  const doctor_name = names.doctors.get(doctorId);
+  const clinic_name = names.clinics.get(clinicId);
+  return {
+    names: compact({ doctor_name, clinic_name }),
+    text: `${named(doctor_name, 'doctor_id', doctorId)} at ${named(clinic_name, 'clinic_id', clinicId)}`,
+  };
+}
+
+/** Why a day in a range has no free slot, in the tool's code and in words. */
+function noSlotReason(daySlots: Slot[], nowSec: number): { reason: NoSlotReason; explanation: string } {
+  if (daySlots.length === 0) {
+    return {
+      reason: 'no_consulting_hours',
+      explanation:
+        'no consulting hours: Eka publishes no slots for this doctor at this clinic that day (not a consulting day, or outside the published schedule)',
+    };
+  }
+  if (daySlots.every((s) => s.end_time <= nowSec || !s.available) && daySlots.some((s) => s.available)) {
+    return { reason: 'past', explanation: 'the remaining free slots of that day are already over' };
+  }
+  return { reason: 'fully_booked', explanation: `fully booked (all ${daySlots.length} slots taken)` };
+}
+type NoSlotReason = 'no_consulting_hours' | 'fully_booked' | 'past';
 
 async function nearestFree(
   client: EkaClient,
@@ -117,7 +149,7 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
     () => ({
       title: 'Dates with free slots',
       description:
-        'Which IST dates have at least one free appointment slot for a doctor at a clinic, with the number of free slots per date. Use it to answer "when is Dr X free?", then get_appointment_slots for the times on a chosen date. Defaults to the next 7 days from today (IST); at most 31 days per call.',
+        'Which IST dates have at least one free appointment slot for a doctor at a clinic, with the number of free slots per date. Every other date of the range is listed with why it has no free slot (no consulting hours, fully booked, or over). Use it to answer "when is Dr X free?", then get_appointment_slots for the times on a chosen date. Defaults to the next 7 days from today (IST); at most 31 days per call.',
       inputSchema: {
         doctor_id: doctorIdField(),
         clinic_id: clinicIdField(),
@@ -132,12 +164,29 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
         dates: z.array(
           z.object({
             date: z.string().describe('YYYY-MM-DD (IST).'),
+            day: z.string().describe('The date with its weekday, e.g. "Wed 2 Dec 2026".'),
             free_slots: z.number().int(),
             first_free: z.string().describe('Earliest free slot start that day, IST ISO 8601.'),
           }),
         ),
+        days_without_free_slots: z
+          .array(
+            z.object({
+              date: z.string().describe('YYYY-MM-DD (IST).'),
+              day: z.string(),
+              reason: z
+                .enum(['no_consulting_hours', 'fully_booked', 'past'])
+                .describe(
+                  'no_consulting_hours: no slots published that day; fully_booked: every slot taken; past: the free slots are over.',
+                ),
+              explanation: z.string(),
+            }),
+          )
+          .describe('Every other date of the range, with why it has no free slot.'),
         start_date: z.string(),
         end_date: z.string(),
+        doctor_name: z.string().optional(),
+        clinic_name: z.string().optional(),
       },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     }),
@@ -154,21 +203,31 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
           to,
           signal: extra.signal,
         });
-        const byDate = new Map<string, Slot[]>();
-        for (const slot of slots) {
-          if (!slot.available || slot.end_time <= nowSec) continue;
-          const list = byDate.get(slot.date) ?? [];
-          list.push(slot);
-          byDate.set(slot.date, list);
+        const who = await whoWhere(client, doctor_id, clinic_id, extra.signal);
+        const dates: { date: string; day: string; free_slots: number; first_free: string }[] = [];
+        const without: { date: string; day: string; reason: NoSlotReason; explanation: string }[] = [];
+        const lines: string[] = [];
+        for (let date = from; daysBetween(date, to) >= 0; date = addDays(date, 1)) {
+          const day = istDay(date);
+          const ofDay = slots.filter((s) => s.date === date);
+          const free = ofDay.filter((s) => s.available && s.end_time > nowSec);
+          if (free.length > 0) {
+            dates.push({ date, day, free_slots: free.length, first_free: free[0]!.start });
+            lines.push(`- ${day}: ${free.length} free, first at ${istClock(free[0]!.start_time)} IST`);
+          } else {
+            const why = noSlotReason(ofDay, nowSec);
+            without.push({ date, day, ...why });
+            lines.push(`- ${day}: no free slot: ${why.explanation}`);
+          }
         }
-        const dates = [...byDate.entries()]
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([date, list]) => ({ date, free_slots: list.length, first_free: list[0]!.start }));
-        const text =
+        const head =
           dates.length === 0
-            ? `No free slots between ${from} and ${to}. Try a later range.`
-            : `Free dates between ${from} and ${to}:\n${dates.map((d) => `- ${d.date}: ${d.free_slots} free, first at ${d.first_free.slice(11, 16)} IST`).join('\n')}`;
-        return toolResult({ dates, start_date: from, end_date: to }, text);
+            ? `No free slots for ${who.text} from ${istDay(from)} to ${istDay(to)}. Try a later range.`
+            : `Free dates for ${who.text}, ${istDay(from)} to ${istDay(to)}:`;
+        return toolResult(
+          { dates, days_without_free_slots: without, start_date: from, end_date: to, ...who.names },
+          `${head}\n${lines.join('\n')}`,
+        );
       }),
   );
 
@@ -187,7 +246,13 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
           .describe('Last date, YYYY-MM-DD in IST (default start_date); at most 10 days after start_date.'),
         only_available: z.boolean().default(true).describe('Return only free slots (default true).'),
       },
-      outputSchema: { slots: z.array(slotSchema()), start_date: z.string(), end_date: z.string() },
+      outputSchema: {
+        slots: z.array(slotSchema()),
+        start_date: z.string(),
+        end_date: z.string(),
+        doctor_name: z.string().optional(),
+        clinic_name: z.string().optional(),
+      },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     }),
     async ({ doctor_id, clinic_id, start_date, end_date, only_available }, extra) =>
@@ -203,13 +268,16 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
           signal: extra.signal,
         });
         const slots = only_available ? all.filter((s) => s.available) : all;
+        const who = await whoWhere(client, doctor_id, clinic_id, extra.signal);
+        const range = from === to ? istDay(from) : `${istDay(from)} to ${istDay(to)}`;
+        const kind = only_available ? 'free ' : '';
         const text =
           slots.length === 0
-            ? `No ${only_available ? 'free ' : ''}slots between ${from} and ${to}. get_available_dates finds dates with free slots.`
-            : `${slots.length} ${only_available ? 'free ' : ''}slot(s) between ${from} and ${to}:\n${slots
-                .map((s) => `- ${s.date} ${slotLine(s)}${s.available ? '' : ' [taken]'}`)
+            ? `No ${kind}slots for ${who.text} on ${range}${all.length === 0 ? ' (Eka publishes no slots: no consulting hours then)' : ' (all taken)'}. get_available_dates finds dates with free slots.`
+            : `${slots.length} ${kind}slot(s) for ${who.text}, ${range}:\n${slots
+                .map((s) => `- ${slotLine(s)}${s.available ? '' : ' [taken]'}`)
                 .join('\n')}`;
-        return toolResult({ slots, start_date: from, end_date: to }, text);
+        return toolResult({ slots, start_date: from, end_date: to, ...who.names }, text);
       }),
   );
 
@@ -250,7 +318,7 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
     const nowSec = Math.floor(deps.now() / 1000);
     if (q.start <= nowSec) {
       throw new EkaInputError(
-        `start_time ${q.start} (${toIstIso(q.start)}) is in the past: pick a future slot from get_appointment_slots.`,
+        `start_time ${q.start} (${istWhen(q.start)}) is in the past: pick a future slot from get_appointment_slots.`,
       );
     }
     if (q.end !== undefined && q.end <= q.start)
@@ -265,12 +333,12 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
     const alternatives = await nearestFree(client, { ...ids, around: q.start, nowSec });
     const what =
       why === 'slot_taken'
-        ? `The slot at ${toIstIso(q.start)} is already taken; nothing was ${q.action}.`
-        : `There is no slot starting at ${toIstIso(q.start)} for this doctor and clinic; nothing was ${q.action}.`;
+        ? `The slot on ${istWhen(q.start)} is already taken; nothing was ${q.action}.`
+        : `There is no slot starting ${istWhen(q.start)} for this doctor and clinic; nothing was ${q.action}.`;
     const offer =
       alternatives.length === 0
         ? ` No free slots in the next ${ALTERNATIVE_DAYS} days; try get_available_dates for later dates.`
-        : ` Nearest free slots:\n${alternatives.map((s) => `- ${s.date} ${slotLine(s)}`).join('\n')}\nAsk the clinician which one to take.`;
+        : ` Nearest free slots:\n${alternatives.map((s) => `- ${slotLine(s)}`).join('\n')}\nAsk the clinician which one to take.`;
     return { refused: toolResult({ reason_not_booked: why, alternatives }, what + offer) };
   }
 
@@ -305,6 +373,17 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
         start_time: z.number().int().optional(),
         end_time: z.number().int().optional(),
         start: z.string().optional().describe('IST ISO 8601.'),
+        when: z.string().optional().describe('Start and end for people, IST with the weekday.'),
+        patient_id: z.string().optional(),
+        patient_name: z.string().optional(),
+        doctor_id: z.string().optional(),
+        doctor_name: z.string().optional(),
+        clinic_id: z.string().optional(),
+        clinic_name: z.string().optional(),
+        mode: z.string().optional(),
+        service_name: z.string().optional(),
+        fee: z.number().optional(),
+        currency: z.string().optional(),
         ...notAvailableOutput(),
       },
       annotations: {
@@ -356,15 +435,39 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
           }
           throw error;
         }
+        const [who, patients] = await Promise.all([
+          whoWhere(client, args.doctor_id, args.clinic_id, extra.signal),
+          patientNames(client, [args.patient_id], extra.signal),
+        ]);
+        const booking = compact({
+          booked: true,
+          appointment_id: appointmentId,
+          start_time: args.start_time,
+          end_time: endTime,
+          start: toIstIso(args.start_time),
+          when: istWhen(args.start_time, endTime),
+          patient_id: args.patient_id,
+          patient_name: patients.get(args.patient_id),
+          doctor_id: args.doctor_id,
+          clinic_id: args.clinic_id,
+          ...who.names,
+          mode: args.mode,
+          service_name: checked.slot.service_name,
+          fee: checked.slot.fee,
+          currency: checked.slot.currency,
+        });
+        const service = [
+          booking.service_name,
+          booking.fee !== undefined ? formatFee(booking.fee, booking.currency) : undefined,
+        ].filter(Boolean);
         return toolResult(
-          {
-            booked: true,
-            appointment_id: appointmentId,
-            start_time: args.start_time,
-            end_time: endTime,
-            start: toIstIso(args.start_time),
-          },
-          `Booked appointment ${appointmentId} for patient ${args.patient_id} on ${toIstIso(args.start_time)} (${args.mode}).`,
+          booking,
+          [
+            `Booked ${named(booking.patient_name, 'patient_id', args.patient_id)} with ${who.text}.`,
+            `When: ${booking.when}, ${modeText(args.mode)}.`,
+            ...(service.length ? [`Service: ${service.join(', ')}.`] : []),
+            `appointment_id ${appointmentId}.`,
+          ].join('\n'),
         );
       }),
   );
@@ -394,6 +497,18 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
         start_time: z.number().int().optional(),
         end_time: z.number().int().optional(),
         start: z.string().optional().describe('New start, IST ISO 8601.'),
+        previous_when: z.string().optional().describe('The old start and end, IST with the weekday.'),
+        when: z.string().optional().describe('Start and end for people, IST with the weekday.'),
+        patient_id: z.string().optional(),
+        patient_name: z.string().optional(),
+        doctor_id: z.string().optional(),
+        doctor_name: z.string().optional(),
+        clinic_id: z.string().optional(),
+        clinic_name: z.string().optional(),
+        mode: z.string().optional(),
+        service_name: z.string().optional(),
+        fee: z.number().optional(),
+        currency: z.string().optional(),
         ...notAvailableOutput(),
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -440,15 +555,40 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
           notFoundMessage: notFound,
           signal: extra.signal,
         });
+        const [who, patients] = await Promise.all([
+          whoWhere(client, doctorId, clinicId, extra.signal),
+          patientNames(client, current.patient_id ? [current.patient_id] : [], extra.signal),
+        ]);
+        const moved = compact({
+          rescheduled: true,
+          appointment_id: args.appointment_id,
+          start_time: args.start_time,
+          end_time: endTime,
+          start: toIstIso(args.start_time),
+          when: istWhen(args.start_time, endTime),
+          previous_when:
+            current.start_time !== undefined ? istWhen(current.start_time, current.end_time) : undefined,
+          patient_id: current.patient_id,
+          patient_name: current.patient_id ? patients.get(current.patient_id) : undefined,
+          doctor_id: doctorId,
+          clinic_id: clinicId,
+          ...who.names,
+          mode: current.mode,
+          service_name: checked.slot.service_name,
+          fee: checked.slot.fee,
+          currency: checked.slot.currency,
+        });
+        const service = [
+          moved.service_name,
+          moved.fee !== undefined ? formatFee(moved.fee, moved.currency) : undefined,
+        ].filter(Boolean);
         return toolResult(
-          {
-            rescheduled: true,
-            appointment_id: args.appointment_id,
-            start_time: args.start_time,
-            end_time: endTime,
-            start: toIstIso(args.start_time),
-          },
-          `Appointment ${args.appointment_id} moved to ${toIstIso(args.start_time)}.`,
+          moved,
+          [
+            `Moved appointment ${args.appointment_id}${moved.patient_id ? ` of ${named(moved.patient_name, 'patient_id', moved.patient_id)}` : ''} to ${moved.when}${moved.previous_when ? ` (was ${moved.previous_when})` : ''}.`,
+            `With ${who.text}${moved.mode ? `, ${modeText(moved.mode)}` : ''}.`,
+            ...(service.length ? [`Service: ${service.join(', ')}.`] : []),
+          ].join('\n'),
         );
       }),
   );
@@ -495,7 +635,7 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
           query: { ...query, page_no },
           signal: extra.signal,
         });
-        const appointments = reply.appointments.map(toAppointment);
+        const appointments = await withNames(client, reply.appointments.map(toAppointment), extra.signal);
         const next_page = nextPage(appointments.length, query, page_no);
         return toolResult(
           { appointments, page_no, next_page },
@@ -523,7 +663,7 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
           query: { patient_id, page_no },
           signal: extra.signal,
         });
-        const appointments = reply.appointments.map(toAppointment);
+        const appointments = await withNames(client, reply.appointments.map(toAppointment), extra.signal);
         const next_page = nextPage(appointments.length, { patient_id }, page_no);
         return toolResult(
           { appointments, page_no, next_page },
@@ -558,8 +698,9 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
           notFoundMessage: `No appointment with id ${appointment_id}: find it with show_appointments_basic`,
           signal: extra.signal,
         });
+        const [base] = await withNames(client, [toAppointment(r)], extra.signal);
         const appointment = compact({
-          ...toAppointment(r),
+          ...base!,
           service_name: r.service?.service_name,
           fee: r.service?.price ?? undefined,
           payment_status: r.payment?.payment_status ?? undefined,
@@ -567,15 +708,17 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
           prescription_id: r.prescription_id,
         });
         const extraText = [
-          appointment.service_name ? `service ${appointment.service_name}` : '',
-          appointment.fee !== undefined ? `fee ${appointment.fee}` : '',
-          appointment.notes ? `notes: ${appointment.notes}` : '',
-        ]
-          .filter(Boolean)
-          .join('; ');
+          appointment.service_name || appointment.fee !== undefined
+            ? `Service: ${[appointment.service_name, appointment.fee !== undefined ? formatFee(appointment.fee) : undefined].filter(Boolean).join(', ')}.`
+            : '',
+          appointment.payment_status || appointment.amount_paid !== undefined
+            ? `Payment: ${[appointment.payment_status, appointment.amount_paid !== undefined ? `${formatFee(appointment.amount_paid)} paid` : undefined].filter(Boolean).join(', ')}.`
+            : '',
+          appointment.prescription_id ? `prescription_id ${appointment.prescription_id}.` : '',
+        ].filter(Boolean);
         return toolResult(
           { appointment },
-          `Appointment ${describeAppointment(appointment)}${extraText ? `; ${extraText}` : ''}.`,
+          [`Appointment ${describeAppointment(appointment)}.`, ...extraText].join('\n'),
         );
       }),
   );
@@ -593,9 +736,23 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
         // Eka answers 204; the status codes are the ones show_appointments_basic lists.
         const status = action === 'complete' ? 'CM' : 'CN';
         const word = APPOINTMENT_STATUS[status] ?? status;
+        // One read names what changed; the change is done either way.
+        let appointment: Appointment | undefined;
+        try {
+          const record = await client.call(appointmentDetails, {
+            params: { appointment_id },
+            query: EKA_IDS,
+            signal: extra.signal,
+          });
+          [appointment] = await withNames(client, [toAppointment(record)], extra.signal);
+        } catch {
+          appointment = undefined;
+        }
         return toolResult(
-          { appointment_id, status, message: `Appointment ${word}.` },
-          `Appointment ${appointment_id} ${word} (status ${status}).`,
+          compact({ appointment_id, status, message: `Appointment ${word}.`, appointment }),
+          appointment
+            ? `Appointment ${word} (status ${status}): ${describeAppointment(appointment)}.`
+            : `Appointment ${appointment_id} ${word} (status ${status}).`,
         );
       });
 
@@ -603,6 +760,9 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
     appointment_id: z.string(),
     status: z.enum(['CM', 'CN']).describe("Eka's status code, as show_appointments_basic lists it."),
     message: z.string(),
+    appointment: appointmentSchema()
+      .optional()
+      .describe('The appointment after the change, with names (left out if Eka could not be read).'),
   });
 
   tools.define(

@@ -6,15 +6,24 @@ import { z } from 'zod/v4';
 import { isIsoDate } from './ist-time';
 
 /**
- * An Indian mobile number written as 10 digits, +91 and 10 digits, or 91 and
- * 10 digits (spaces and dashes allowed); parsed to the bare 10 digits, so
+ * A mobile number as written by people, reduced to what the directory keys
+ * on: separators (spaces, dashes, dots, brackets) dropped, and a leading
+ * +91, 0091, 91 or trunk 0 dropped when ten digits follow.
+ */
+export function bareMobile(value: string): string {
+  return value.replace(/[\s().-]/g, '').replace(/^(?:\+91|0091|91|0)(?=\d{10}$)/, '');
+}
+
+/**
+ * An Indian mobile number written as 10 digits, +91, 0091, 91 or 0 and 10
+ * digits (spaces, dashes, dots and brackets allowed); parsed to the bare 10 digits, so
  * each tool sends every endpoint the form it wants (`e164Mobile` for +91...).
  */
 export function mobileField() {
   return z
     .string()
     .trim()
-    .transform((value) => value.replace(/[\s-]/g, '').replace(/^(?:\+91|91)(?=\d{10}$)/, ''))
+    .transform((value) => bareMobile(value))
     .pipe(
       z
         .string()

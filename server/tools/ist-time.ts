@@ -51,3 +51,30 @@ export function toEpochSeconds(value: unknown): number | undefined {
   }
   return undefined;
 }
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** An IST calendar date (YYYY-MM-DD) with its weekday, e.g. "Wed 2 Dec 2026". */
+export function istDay(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  return `${WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+/** The IST clock time of an epoch-seconds instant, e.g. "10:00". */
+export function istClock(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000 + IST_OFFSET_MS).toISOString().slice(11, 16);
+}
+
+/**
+ * The one way tools and the CLI write a time for people: IST with the weekday,
+ * e.g. "Wed 2 Dec 2026, 10:00–10:15 IST", or "Wed 2 Dec 2026, 10:00 IST"
+ * without an end (an end on another day gets its own date).
+ */
+export function istWhen(startSeconds: number, endSeconds?: number): string {
+  const day = istDay(istDateOf(startSeconds));
+  if (endSeconds === undefined) return `${day}, ${istClock(startSeconds)} IST`;
+  const endDay =
+    istDateOf(endSeconds) === istDateOf(startSeconds) ? '' : `${istDay(istDateOf(endSeconds))}, `;
+  return `${day}, ${istClock(startSeconds)}–${endDay}${istClock(endSeconds)} IST`;
+}

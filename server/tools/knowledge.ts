@@ -84,14 +84,11 @@ export function registerKnowledgeTools(tools: ToolRegistry, deps: ToolDeps): voi
           drugs.length === 0
             ? `No Indian brands match "${drug_name}". Try the generic name or a shorter spelling.`
             : `${drugs.length} brand(s):\n${drugs
-                .slice(0, 25)
                 .map(
                   (d) =>
                     `- ${d.name}${d.generic_name ? ` (${d.generic_name})` : ''}${d.manufacturer_name ? `, ${d.manufacturer_name}` : ''}${d.product_type ? `, ${d.product_type}` : ''}`,
                 )
-                .join(
-                  '\n',
-                )}${drugs.length > 25 ? `\n(and ${drugs.length - 25} more in the structured result)` : ''}`;
+                .join('\n')}`;
         return toolResult({ drugs, count: drugs.length }, body);
       }),
   );
@@ -136,7 +133,7 @@ export function registerKnowledgeTools(tools: ToolRegistry, deps: ToolDeps): voi
             : `${protocols.length} protocol page(s):\n${protocols
                 .map(
                   (p) =>
-                    `- ${p.author ?? publisher}${p.publication_year ? ` (${p.publication_year})` : ''}: ${p.url ?? p.source_url ?? 'no link'}`,
+                    `- ${p.author ?? publisher}${p.publication_year ? ` (${p.publication_year})` : ''}${p.type ? `, ${p.type}` : ''}${p.conditions?.length ? `, for ${p.conditions.join(', ')}` : ''}: ${p.url ?? 'no link'}${p.source_url ? ` (source ${p.source_url})` : ''}`,
                 )
                 .join('\n')}`;
         return toolResult({ protocols, count: protocols.length }, body);
@@ -212,13 +209,16 @@ export function registerKnowledgeTools(tools: ToolRegistry, deps: ToolDeps): voi
           results.length === 0
             ? `No pharmacology entry for "${query}". Use the generic name (indian_branded_drug_search finds it from a brand).`
             : results
-                .slice(0, 3)
                 .map((r) =>
                   [
                     `${r.generic_name}${r.generic_category ? ` (${r.generic_category})` : ''}:`,
+                    r.components?.length
+                      ? `${r.is_compound ? 'Compound of' : 'Components'}: ${r.components.join(', ')}`
+                      : '',
                     r.indications ? `Indications: ${show(r.indications)}` : '',
                     r.dose ? `Dose: ${show(r.dose)}` : '',
                     r.contraindications ? `Contraindications: ${show(r.contraindications)}` : '',
+                    r.precautions ? `Precautions: ${show(r.precautions)}` : '',
                     r.adverse_effects ? `Adverse effects: ${show(r.adverse_effects)}` : '',
                     r.pregnancy_category ? `Pregnancy category: ${show(r.pregnancy_category)}` : '',
                   ]

@@ -15,8 +15,10 @@ import {
   updatePatient,
 } from '../eka/api/patients';
 import { EkaInputError } from '../errors';
-import { appointmentSchema, toAppointment } from './appointment-records';
-import { dateField, e164Mobile, genderField, idField, mobileField, pageNoField } from './fields';
+import { appointmentSchema, describeAppointment, toAppointment, withNames } from './appointment-records';
+import { bareMobile, dateField, e164Mobile, genderField, idField, mobileField, pageNoField } from './fields';
+import { isIsoDate, istDay } from './ist-time';
+import { rememberPatientName } from './practice-names';
 import { compact, runTool, type ToolDeps, toolResult } from './tool-kit';
 import type { ToolRegistry } from './tool-registry';
 
@@ -59,20 +61,28 @@ export function toPatient(r: PatientRecord): Patient {
   });
 }
 
+const GENDER_WORDS: Record<string, string> = { M: 'male', F: 'female', O: 'other' };
+
+/** Every field of a patient on one readable line, the id included. */
 function describePatient(p: Patient): string {
-  const bits = [p.name ?? '(no name)', `id ${p.patient_id}`];
-  if (p.mobile) bits.push(p.mobile);
-  if (p.dob) bits.push(`born ${p.dob}`);
-  if (p.gender) bits.push(p.gender);
+  const bits = [p.name ?? '(no name)', `patient_id ${p.patient_id}`];
+  if (p.mobile) bits.push(`mobile ${p.mobile}`);
+  if (p.dob) bits.push(`born ${isIsoDate(p.dob) ? istDay(p.dob) : p.dob}`);
+  if (p.gender) bits.push(GENDER_WORDS[p.gender] ? `${GENDER_WORDS[p.gender]} (${p.gender})` : p.gender);
+  if (p.email) bits.push(`email ${p.email}`);
+  if (p.username) bits.push(`username ${p.username}`);
+  if (p.blood_group) bits.push(`blood group ${p.blood_group}`);
+  if (p.abha_address) bits.push(`ABHA ${p.abha_address}`);
+  if (p.archived) bits.push('archived');
   return bits.join(', ');
 }
 
 /** Search text as the directory wants it: a mobile number without its +91 / 91 country code. */
 export function searchPrefix(prefix: string): string {
-  const compactText = prefix.replace(/[\s-]/g, '');
+  const compactText = prefix.replace(/[\s().-]/g, '');
   if (/^\+91\d+$/.test(compactText)) return compactText.slice(3);
-  if (/^91\d{10}$/.test(compactText)) return compactText.slice(2);
-  return /^\d+$/.test(compactText) ? compactText : prefix;
+  if (/^\d+$/.test(compactText)) return bareMobile(compactText);
+  return prefix;
 }
 
 const messageSchema = () => ({ patient_id: z.string(), message: z.string() });
@@ -119,6 +129,7 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
           signal: extra.signal,
         });
         const patients = records.map(toPatient);
+        for (const p of patients) rememberPatientName(client, p.patient_id, p.name);
         const text =
           patients.length === 0
             ? `No patients match "${prefix}". Try a shorter prefix, another spelling, or get_patient_by_mobile.`
@@ -145,6 +156,7 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
           signal: extra.signal,
         });
         const patient = toPatient(record);
+        rememberPatientName(client, patient_id, patient.name);
         return toolResult({ patient }, `Patient ${describePatient(patient)}.`);
       }),
   );
@@ -185,9 +197,13 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
               query: { patient_id },
               signal: extra.signal,
             });
-            const appointments = list.appointments.map(toAppointment);
+            rememberPatientName(client, patient_id, patient.name);
+            const appointments = await withNames(client, list.appointments.map(toAppointment), extra.signal);
             structured.appointments = appointments;
-            text += ` ${appointments.length} appointment(s) on record.`;
+            text +=
+              appointments.length === 0
+                ? '\nNo appointments on record.'
+                : `\n${appointments.length} appointment(s):\n${appointments.map((a) => `- ${describeAppointment(a)}`).join('\n')}`;
           } catch (error) {
             const note = `Appointments could not be loaded: ${(error as Error).message}`;
             structured.appointments_note = note;
@@ -304,11 +320,13 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
         const patients = reply.profiles.map(toPatient);
         // Eka marks the last page with nextPage -1.
         const next = reply.currPageMeta.nextPage > 0 ? reply.currPageMeta.nextPage : null;
-        const text =
-          `${patients.length} patient(s) on page ${page_no}.` +
-          (next !== null
-            ? ` More patients: call list_patients with page_no=${next}.`
-            : ' This is the last page.');
+        const text = [
+          `${patients.length} patient(s) on page ${page_no}:`,
+          ...patients.map((p) => `- ${describePatient(p)}`),
+          next !== null
+            ? `More patients: call list_patients with page_no=${next}.`
+            : 'This is the last page.',
+        ].join('\n');
         return toolResult({ patients, page_no, page_size, next_page: next }, text);
       }),
   );

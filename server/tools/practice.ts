@@ -4,7 +4,9 @@
  */
 import { z } from 'zod/v4';
 import { businessEntities, clinicDetails, doctorProfile, doctorServices } from '../eka/api/practice';
+import { formatFee } from './appointment-records';
 import { idField } from './fields';
+import { clinicPhones, doctorTitle, practiceNames } from './practice-names';
 import { compact, runTool, type ToolDeps, toolResult } from './tool-kit';
 import type { ToolRegistry } from './tool-registry';
 
@@ -49,6 +51,9 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
             (c) =>
               `- Clinic ${c.name ?? ''} clinic_id=${c.clinic_id}; doctors: ${(c.doctor_ids ?? []).map((id) => `${doctorName.get(id) ?? id} (doctor_id=${id})`).join(', ') || 'none listed'}`,
           ),
+          ...doctors
+            .filter((d) => !clinics.some((c) => c.doctor_ids?.includes(d.doctor_id)))
+            .map((d) => `- ${d.name ?? d.doctor_id} (doctor_id=${d.doctor_id}): at no clinic listed`),
         ].join('\n');
         return toolResult({ business, clinics, doctors }, text);
       }),
@@ -68,6 +73,15 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
         specialties: z.array(z.string()).describe('The major speciality first, then the others.'),
         languages: z.array(z.string()),
         clinic_ids: z.array(z.string()),
+        clinics: z
+          .array(
+            z.object({
+              clinic_id: z.string(),
+              name: z.string().optional(),
+              phones: z.array(z.string()).optional().describe('Contact numbers, e.g. "Phone +919000020001".'),
+            }),
+          )
+          .describe('Where the doctor consults, with the clinic contact numbers Eka lists.'),
         profile: z
           .record(z.string(), z.unknown())
           .describe("Eka's full profile record (personal and professional)."),
@@ -93,7 +107,28 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
         ];
         const languages = (professional.language ?? []).map((l) => l.language).filter(present);
         const clinicIds = (professional.clinics ?? []).map((c) => c.id).filter(present);
-        const text = `Dr ${name ?? doctor_id}${specialties.length ? `, ${specialties.join(', ')}` : ''}${languages.length ? `; speaks ${languages.join(', ')}` : ''}${clinicIds.length ? `; clinics ${clinicIds.join(', ')}` : ''}.`;
+        const clinics = (professional.clinics ?? []).flatMap((c) => {
+          if (!c.id) return [];
+          const phones = (c.number ?? []).flatMap((n) => (n.n ? [n.name ? `${n.name} ${n.n}` : n.n] : []));
+          return [compact({ clinic_id: c.id, name: c.name, phones: phones.length ? phones : undefined })];
+        });
+        const degrees = (professional.degree ?? []).map((d) => d.name).filter(present);
+        const text = [
+          `${doctorTitle(name ?? doctor_id)} (doctor_id ${doctor_id})${specialties.length ? `, ${specialties.join(', ')}` : ''}.`,
+          ...(degrees.length ? [`Qualifications: ${degrees.join(', ')}.`] : []),
+          ...(languages.length ? [`Speaks ${languages.join(', ')}.`] : []),
+          ...(personal.email ? [`Email ${personal.email}.`] : []),
+          ...(professional.about ? [`About: ${professional.about}`] : []),
+          ...(clinics.length
+            ? [
+                'Consults at:',
+                ...clinics.map(
+                  (c) =>
+                    `- ${c.name ?? 'clinic'} (clinic_id ${c.clinic_id})${c.phones ? `, ${c.phones.join(', ')}` : ''}`,
+                ),
+              ]
+            : []),
+        ].join('\n');
         return toolResult(
           compact({
             doctor_id,
@@ -102,6 +137,7 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
             specialties,
             languages,
             clinic_ids: clinicIds,
+            clinics,
             profile: profile as Record<string, unknown>,
           }),
           text,
@@ -118,6 +154,7 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
       inputSchema: { doctor_id: idField('doctor_id').describe('Eka doctor id, from get_business_entities.') },
       outputSchema: {
         doctor_id: z.string(),
+        doctor_name: z.string().optional(),
         services: z.array(
           z.object({
             service_name: z.string().optional(),
@@ -152,16 +189,18 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
               prepaid: s.pre_pay,
             }),
           );
+        const doctorName = (await practiceNames(client, extra.signal)).doctors.get(doctor_id);
+        const who = doctorName ? `${doctorName} (doctor_id ${doctor_id})` : `doctor_id ${doctor_id}`;
         const text =
           services.length === 0
-            ? `Doctor ${doctor_id} lists no active services.`
-            : `Services of doctor ${doctor_id}:\n${services
+            ? `${who} lists no active services.`
+            : `Services of ${who}:\n${services
                 .map(
                   (s) =>
-                    `- ${s.service_name ?? 'service'}${s.duration_minutes ? `, ${s.duration_minutes} min` : ''}${s.fee !== undefined ? `, fee ${s.fee}${s.currency ? ` ${s.currency}` : ''}` : ''}${s.modes?.length ? ` (${s.modes.join(', ')})` : ''}`,
+                    `- ${s.service_name ?? 'service'}${s.appointment_type ? ` (${s.appointment_type})` : ''}${s.duration_minutes ? `, ${s.duration_minutes} min` : ''}${s.fee !== undefined ? `, ${formatFee(s.fee, s.currency)}` : ''}${s.modes?.length ? `, ${s.modes.join(', ')}` : ''}${s.prepaid === undefined ? '' : s.prepaid ? ', paid at booking' : ', paid at the visit'}`,
                 )
                 .join('\n')}`;
-        return toolResult({ doctor_id, services }, text);
+        return toolResult(compact({ doctor_id, doctor_name: doctorName, services }), text);
       }),
   );
 
@@ -176,6 +215,10 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
         clinic_id: z.string(),
         name: z.string().optional(),
         address: z.unknown().optional(),
+        phones: z
+          .array(z.string())
+          .optional()
+          .describe('Contact numbers, e.g. "Phone +919000020001" (from a doctor profile at this clinic).'),
         clinic: z.record(z.string(), z.unknown()).describe("Eka's full clinic record."),
       },
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
@@ -191,11 +234,20 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
         const name = clinic.name;
         const address = clinic.address;
         const addressText = address
-          ? [address.line1, address.city, address.state, address.pincode].filter(Boolean).join(', ')
+          ? [address.line1, address.city, address.state, address.pincode, address.country]
+              .filter(Boolean)
+              .join(', ')
           : '';
+        const phones = await clinicPhones(client, clinic_id, extra.signal);
         return toolResult(
-          compact({ clinic_id, name, address, clinic: clinic as Record<string, unknown> }),
-          `Clinic ${name ?? clinic_id}${addressText ? `, ${addressText}` : ''}.`,
+          compact({
+            clinic_id,
+            name,
+            address,
+            phones: phones.length ? phones : undefined,
+            clinic: clinic as Record<string, unknown>,
+          }),
+          `Clinic ${name ?? clinic_id} (clinic_id ${clinic_id})${addressText ? `, ${addressText}` : ''}${phones.length ? `. ${phones.join(', ')}` : ''}.`,
         );
       }),
   );

@@ -315,7 +315,7 @@ describe('practice', () => {
     expect(doctor.specialties.length).toBeGreaterThan(0);
     expect(doctor.languages).toEqual(seededDoctor.languages);
     expect(textOf(await server.call('get_doctor_profile_basic', { doctor_id: doctorId }))).toContain(
-      `speaks ${seededDoctor.languages.join(', ')}`,
+      `Speaks ${seededDoctor.languages.join(', ')}`,
     );
     const clinic = structured<{ clinic_id: string; name: string }>(
       await server.call('get_clinic_details_basic', { clinic_id: clinicId }),

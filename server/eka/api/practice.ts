@@ -87,7 +87,18 @@ export const doctorProfile = defineEndpoint({
                 .optional(),
               speciality: z.array(named).optional(),
               clinics: z
-                .array(z.object({ id: z.string().optional(), name: z.string().optional() }).loose())
+                .array(
+                  z
+                    .object({
+                      id: z.string().optional(),
+                      name: z.string().optional(),
+                      /** Contact numbers: `name` is the kind (Phone, Mobile), `n` the number. */
+                      number: z
+                        .array(z.object({ name: z.string().optional(), n: z.string().optional() }).loose())
+                        .optional(),
+                    })
+                    .loose(),
+                )
                 .optional(),
               default_clinic: z.string().optional(),
             })

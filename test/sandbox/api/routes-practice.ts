@@ -69,7 +69,12 @@ export const practiceRoutes: Route[] = [
             speciality: [major, ...others].map((name) => ({ name })),
             clinics: d.clinics.map((id) => {
               const c = findClinic(id);
-              return { id: c.clinic_id, name: c.name, address: { city: c.address.city } };
+              return {
+                id: c.clinic_id,
+                name: c.name,
+                address: { city: c.address.city },
+                number: [{ name: 'Phone', n: c.phone }],
+              };
             }),
             default_clinic: d.clinics[0],
           },
