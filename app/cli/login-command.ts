@@ -86,8 +86,10 @@ export async function runLoginCommand(args: string[], ctx: CliContext): Promise<
 
   const controller = new AbortController();
   const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // `on`, not `once`: the lock library's exit hook re-raises a signal that no
+  // other listener handles, and a `once` listener is gone by the time it looks.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const result = await login({
       issuer: endpoints.issuer,
