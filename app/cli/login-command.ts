@@ -85,9 +85,14 @@ export async function runLoginCommand(args: string[], ctx: CliContext): Promise<
   const endpoints = resolveEndpoints({ ...current, ...patch } as typeof current);
 
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  // `on`, not `once`: the lock library's exit hook re-raises a signal that no
-  // other listener handles, and a `once` listener is gone by the time it looks.
+  let signalled = false;
+  const onSignal = () => {
+    signalled = true;
+    controller.abort();
+  };
+  // The settings library's exit hook (when-exit) re-raises the signal after its
+  // own listener ran: ours stays registered once a signal came, so that second
+  // delivery finds it and the command still ends with exit 130.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
@@ -118,7 +123,9 @@ export async function runLoginCommand(args: string[], ctx: CliContext): Promise<
     }
     return 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    if (!signalled) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
   }
 }
