@@ -25,17 +25,18 @@ const server = createServer((req, res) => {
     const query = new URLSearchParams({
       prefix: args.prefix,
       limit: String(args.limit),
-      select: 'dob,gen,email',
+      select: 'dob,gen,abha',
     });
     const upstream = await fetch(`${api}/profiles/v1/patient/search?${query}`, { headers });
     const found = await upstream.json();
+    if (!Array.isArray(found)) throw new Error(`search answered ${upstream.status}`);
     const patients = found.map((p) => ({
       patient_id: p.oid,
       name: p.fln,
       mobile: p.mobile,
       dob: p.dob,
       gender: p.gen,
-      email: p.email,
+      abha: p.abha,
     }));
     const text = `${patients.length} patient(s) match "${args.prefix}":\n${patients.map((p) => `- ${p.name}, id ${p.patient_id}`).join('\n')}`;
     const body = JSON.stringify({

@@ -156,6 +156,61 @@ export function createJournal(options: JournalOptions): Journal {
     return removed;
   };
 
+  // Appends from one process go out in batches: one lock and one write per file for
+  // every line queued meanwhile, so concurrent calls do not queue on the lock.
+  let queue: { entry: ActivityEntry; done: (error?: unknown) => void }[] = [];
+  let flushing = false;
+
+  const writeBatch = async (batch: typeof queue) => {
+    const byFile = new Map<string, string[]>();
+    for (const { entry } of batch) {
+      const day = entry.time.slice(0, 10);
+      const lines = byFile.get(day) ?? [];
+      lines.push(`${JSON.stringify(entry)}\n`);
+      byFile.set(day, lines);
+    }
+    await withLock(async () => {
+      for (const [day, lines] of byFile) {
+        const file = join(dir, `${day}.jsonl`);
+        // Created private; an existing file is made private again if someone loosened it.
+        const handle = await open(file, 'a', 0o600);
+        try {
+          await handle.appendFile(lines.join(''));
+        } finally {
+          await handle.close();
+        }
+        await chmod(file, 0o600).catch(() => undefined);
+        if (prunedDay !== day) {
+          prunedDay = day;
+          await prune();
+        }
+      }
+    });
+  };
+
+  const flush = async () => {
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      try {
+        await writeBatch(batch);
+        for (const item of batch) item.done();
+      } catch (error) {
+        for (const item of batch) item.done(error);
+      }
+    }
+    flushing = false;
+  };
+
+  const enqueue = (entry: ActivityEntry) =>
+    new Promise<void>((resolve, reject) => {
+      queue.push({ entry, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!flushing) {
+        flushing = true;
+        void flush();
+      }
+    });
+
   return {
     dir,
     async append(input) {
@@ -175,22 +230,7 @@ export function createJournal(options: JournalOptions): Journal {
       }
       if (input.errorCode && /^[a-z_]{1,40}$/.test(input.errorCode)) entry.errorCode = input.errorCode;
       if (input.transport) entry.transport = input.transport;
-      const day = entry.time.slice(0, 10);
-      const file = join(dir, `${day}.jsonl`);
-      await withLock(async () => {
-        // Created private; an existing file is made private again if someone loosened it.
-        const handle = await open(file, 'a', 0o600);
-        try {
-          await handle.appendFile(`${JSON.stringify(entry)}\n`);
-        } finally {
-          await handle.close();
-        }
-        await chmod(file, 0o600).catch(() => undefined);
-        if (prunedDay !== day) {
-          prunedDay = day;
-          await prune();
-        }
-      });
+      await enqueue(entry);
       return entry;
     },
 
