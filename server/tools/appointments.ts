@@ -140,6 +140,22 @@ const listOutput = () => ({
 /** Eka's `partner_id` query: "0" because the tools pass Eka's own appointment ids. */
 const EKA_IDS = { partner_id: '0' } as const;
 
+/** Who and what a booking is for (ids beside names) and its fee: shared by book and reschedule. */
+function bookingPartiesOutput() {
+  return {
+    patient_id: z.string().optional(),
+    patient_name: z.string().optional(),
+    doctor_id: z.string().optional(),
+    doctor_name: z.string().optional(),
+    clinic_id: z.string().optional(),
+    clinic_name: z.string().optional(),
+    mode: z.string().optional(),
+    service_name: z.string().optional(),
+    fee: z.number().optional(),
+    currency: z.string().optional(),
+  };
+}
+
 /** Registers get_available_dates, get_appointment_slots, book_appointment, reschedule_appointment, show_appointments_basic, get_patient_appointments_basic, get_appointment_details, complete_appointment and cancel_appointment. */
 export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): void {
   const { client } = deps;
@@ -374,16 +390,7 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
         end_time: z.number().int().optional(),
         start: z.string().optional().describe('IST ISO 8601.'),
         when: z.string().optional().describe('Start and end for people, IST with the weekday.'),
-        patient_id: z.string().optional(),
-        patient_name: z.string().optional(),
-        doctor_id: z.string().optional(),
-        doctor_name: z.string().optional(),
-        clinic_id: z.string().optional(),
-        clinic_name: z.string().optional(),
-        mode: z.string().optional(),
-        service_name: z.string().optional(),
-        fee: z.number().optional(),
-        currency: z.string().optional(),
+        ...bookingPartiesOutput(),
         ...notAvailableOutput(),
       },
       annotations: {
@@ -499,16 +506,7 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
         start: z.string().optional().describe('New start, IST ISO 8601.'),
         previous_when: z.string().optional().describe('The old start and end, IST with the weekday.'),
         when: z.string().optional().describe('Start and end for people, IST with the weekday.'),
-        patient_id: z.string().optional(),
-        patient_name: z.string().optional(),
-        doctor_id: z.string().optional(),
-        doctor_name: z.string().optional(),
-        clinic_id: z.string().optional(),
-        clinic_name: z.string().optional(),
-        mode: z.string().optional(),
-        service_name: z.string().optional(),
-        fee: z.number().optional(),
-        currency: z.string().optional(),
+        ...bookingPartiesOutput(),
         ...notAvailableOutput(),
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
