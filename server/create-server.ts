@@ -60,8 +60,12 @@ export function defineAllTools(tools: ToolRegistry, deps: ToolDeps): ToolRegistr
   return tools;
 }
 
-/** Makes the protocol object of one connection or HTTP exchange; everything else is shared. */
-export type EkaServerFactory = () => Server;
+/**
+ * Makes the protocol object of one connection or HTTP exchange; everything
+ * else is shared. `tokenSource` is the caller's, for an HTTP request: every
+ * Eka call of that exchange's tools uses it.
+ */
+export type EkaServerFactory = (scope?: { tokenSource?: TokenSource }) => Server;
 
 /** Defines the tools and the API client once, and returns the factory the SDK's serving entries call. */
 export function createServerFactory(options: CreateServerOptions): EkaServerFactory {
@@ -79,9 +83,9 @@ export function createServerFactory(options: CreateServerOptions): EkaServerFact
   const deps: ToolDeps = { client, logger, now: options.now ?? Date.now };
   const guard = options.guard === undefined ? processToolGuard(logger, config.transport) : options.guard;
   const tools = defineAllTools(new ToolRegistry(), deps);
-  return () => {
+  return (scope) => {
     const server = new Server(SERVER_INFO, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
-    tools.install(server, logger, guard ?? undefined);
+    tools.install(server, logger, guard ?? undefined, scope?.tokenSource);
     return server;
   };
 }

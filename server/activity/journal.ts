@@ -1,17 +1,19 @@
 /**
  * The activity journal: one JSON line per tool call, in daily files under
  * `<settings folder>/activity/` (`YYYY-MM-DD.jsonl`, UTC days), private
- * (folder 0700, files 0600). Every append takes a cross-process lock
- * (proper-lockfile, the same kind as the refresh lock), so any number of
- * server processes can write at once without interleaving; whole days older
- * than the retention are deleted. It holds Eka ids only, never names,
+ * (folder 0700, files 0600). Any number of server processes append at once
+ * without a lock: each batch of lines is one write to a file opened for
+ * appending (O_APPEND), which the OS places at the end of the file in one
+ * piece, so lines from different processes never interleave or overwrite
+ * each other. Days are never rewritten: whole days older than the retention
+ * are deleted. It holds Eka ids only, never names,
  * mobiles, free text or tokens: entries are built from a fixed set of fields
  * (see `ActivityEntry`) and ids are checked against a strict pattern.
  */
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
+import { chmod, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 
 export const ACTIVITY_FOLDER = 'activity';
 export const DEFAULT_RETENTION_DAYS = 30;
@@ -104,24 +106,14 @@ export function createJournal(options: JournalOptions): Journal {
   const now = options.now ?? Date.now;
   let prunedDay: string | undefined;
 
+  let dirReady = false;
   const ensureDir = async () => {
+    if (dirReady) return;
     await mkdir(dir, { recursive: true, mode: 0o700 });
+    dirReady = true;
   };
-
-  const withLock = async <T>(body: () => Promise<T>): Promise<T> => {
-    await ensureDir();
-    const release = await lockfile.lock(dir, {
-      lockfilePath: join(dir, 'journal.lock'),
-      realpath: false,
-      stale: 10_000,
-      retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
-    });
-    try {
-      return await body();
-    } finally {
-      await release().catch(() => undefined);
-    }
-  };
+  /** Days whose file this process has made private (once per file: a later loosening waits for the next day or restart). */
+  const privateDays = new Set<string>();
 
   const retention = async () => {
     const days = (await options.retentionDays?.()) ?? DEFAULT_RETENTION_DAYS;
@@ -156,8 +148,8 @@ export function createJournal(options: JournalOptions): Journal {
     return removed;
   };
 
-  // Appends from one process go out in batches: one lock and one write per file for
-  // every line queued meanwhile, so concurrent calls do not queue on the lock.
+  // Appends from one process go out in batches: one write per file for every line
+  // queued meanwhile, so concurrent calls share a write.
   let queue: { entry: ActivityEntry; done: (error?: unknown) => void }[] = [];
   let flushing = false;
 
@@ -169,23 +161,49 @@ export function createJournal(options: JournalOptions): Journal {
       lines.push(`${JSON.stringify(entry)}\n`);
       byFile.set(day, lines);
     }
-    await withLock(async () => {
-      for (const [day, lines] of byFile) {
-        const file = join(dir, `${day}.jsonl`);
+    await ensureDir();
+    for (const [day, lines] of byFile) {
+      const file = join(dir, `${day}.jsonl`);
+      await appendLines(file, Buffer.from(lines.join('')));
+      if (!privateDays.has(day)) {
         // Created private; an existing file is made private again if someone loosened it.
-        const handle = await open(file, 'a', 0o600);
-        try {
-          await handle.appendFile(lines.join(''));
-        } finally {
-          await handle.close();
-        }
         await chmod(file, 0o600).catch(() => undefined);
-        if (prunedDay !== day) {
-          prunedDay = day;
-          await prune();
-        }
+        privateDays.add(day);
       }
-    });
+      if (prunedDay !== day) {
+        prunedDay = day;
+        await prune();
+      }
+    }
+  };
+
+  /**
+   * The file of the day being written, kept open for appending. Each batch is
+   * one synchronous write of a few hundred bytes to it: cheaper than three
+   * thread-pool round trips (open, write, close) per batch. A file deleted
+   * meanwhile (Clear, or a prune elsewhere) is noticed by its link count and
+   * opened again, so no line goes to a file nobody can read.
+   */
+  let open_: { file: string; fd: number } | undefined;
+  const appendLines = async (file: string, bytes: Buffer): Promise<void> => {
+    if (open_ && (open_.file !== file || fstatSync(open_.fd).nlink === 0)) {
+      closeSync(open_.fd);
+      open_ = undefined;
+    }
+    if (!open_) {
+      let fd: number;
+      try {
+        fd = openSync(file, 'a', 0o600);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        dirReady = false;
+        await ensureDir();
+        fd = openSync(file, 'a', 0o600);
+      }
+      open_ = { file, fd };
+    }
+    let written = 0;
+    while (written < bytes.length) written += writeSync(open_.fd, bytes, written);
   };
 
   const flush = async () => {
@@ -268,12 +286,10 @@ export function createJournal(options: JournalOptions): Journal {
     },
 
     async clear() {
-      await withLock(async () => {
-        for (const file of await files()) await rm(file.path, { force: true });
-      });
+      for (const file of await files()) await rm(file.path, { force: true });
     },
 
-    prune: (at) => withLock(() => prune(at)),
+    prune: (at) => prune(at),
   };
 }
 

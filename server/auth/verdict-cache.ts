@@ -26,12 +26,18 @@ export function verdictKey(token: string, secret: string): string {
 /** The sealing purpose of verdicts: values sealed as OAuth state never open as verdicts. */
 const VERDICT_PURPOSE = 'eka-mcp token verdicts v1';
 
+/** At most this many verdicts are kept in process memory (the oldest go first). */
+const MEMO_ENTRIES = 10_000;
+
 /**
  * Remembers the Eka API's verdict on a token: valid for 5 minutes (never past
  * the token's own expiry), invalid for 30 seconds. Verdicts are sealed
  * (AES-GCM, bound to their key) under the server secret, so a value planted
  * in a shared store (`{"active": true}`) is not believed. A store that cannot
  * be reached is a miss (the caller validates live), logged once per outage.
+ * A verdict the store holds is also kept in this process's memory for the
+ * rest of its lifetime, so a repeat caller costs no store round trip and no
+ * unsealing; a verdict the store could not keep is not kept here either.
  */
 export class VerdictCache {
   readonly #store: KeyValueStore;
@@ -39,6 +45,8 @@ export class VerdictCache {
   readonly #clock: Clock;
   readonly #logger: AuthLogger;
   #storeDown = false;
+  /** Verdicts this process read from or wrote to the store, by token (newest last). */
+  readonly #memo = new Map<string, StoredVerdict>();
 
   constructor(options: { store: KeyValueStore; secret: string; logger: AuthLogger; clock?: Clock }) {
     this.#store = new SealedStore(options.store, options.secret, VERDICT_PURPOSE);
@@ -49,6 +57,12 @@ export class VerdictCache {
 
   /** The cached verdict, or `undefined` when none counts (or the store is unreachable). */
   async get(token: string): Promise<TokenVerdict | undefined> {
+    const remembered = this.#memo.get(token);
+    if (remembered) {
+      const verdict = this.#counting(remembered);
+      if (verdict) return verdict;
+      this.#memo.delete(token);
+    }
     let raw: string | undefined;
     try {
       raw = await this.#store.get(verdictKey(token, this.#secret));
@@ -64,11 +78,26 @@ export class VerdictCache {
     } catch {
       return undefined;
     }
+    if (typeof stored !== 'object' || stored === null || typeof stored.until !== 'number') return undefined;
+    const verdict = this.#counting(stored);
+    if (verdict) this.#remember(token, stored);
+    return verdict;
+  }
+
+  /** The verdict of a stored entry while it still counts. */
+  #counting(stored: StoredVerdict): TokenVerdict | undefined {
     const now = this.#clock();
-    if (typeof stored.until !== 'number' || stored.until <= now) return undefined;
+    if (stored.until <= now) return undefined;
     if (stored.active && stored.exp !== undefined && stored.exp * 1000 <= now) return undefined;
     const { until: _until, ...verdict } = stored;
     return verdict;
+  }
+
+  /** Keeps a verdict the store holds in this process too, until the store's own lifetime of it ends. */
+  #remember(token: string, stored: StoredVerdict): void {
+    this.#memo.delete(token);
+    this.#memo.set(token, stored);
+    if (this.#memo.size > MEMO_ENTRIES) this.#memo.delete(this.#memo.keys().next().value as string);
   }
 
   /** Caches `verdict` for its lifetime; a store failure is logged and otherwise ignored. */
@@ -79,6 +108,7 @@ export class VerdictCache {
     try {
       await this.#store.set(verdictKey(token, this.#secret), JSON.stringify(stored), Math.ceil(ttl));
       this.#storeUp();
+      this.#remember(token, stored);
     } catch (error) {
       this.#storeFailed(error);
     }

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { TokenSource } from '../eka/token-source';
 import { EkaAuthError } from '../errors';
 import type { Logger } from '../logging';
-import { currentToolCall } from '../tools/tool-call-context';
+import { toolCallOf } from '../tools/tool-call-context';
 import { isInputNeeded, type ToolExtra } from '../tools/tool-registry';
 import type { SecretStore } from './secret-store';
 import { readSession } from './session';
@@ -303,16 +303,16 @@ export function withSignInFromTools(
     kind: source.kind,
     clientId: () => source.clientId(),
     invalidate: (rejected) => source.invalidate(rejected),
-    async getAccessToken() {
+    async getAccessToken(scope) {
       try {
-        return await source.getAccessToken();
+        return await source.getAccessToken(scope);
       } catch (error) {
-        const call = currentToolCall();
+        const call = toolCallOf(scope);
         if (!call || !needsSignIn(error)) throw error;
         const settings = await readSettings().catch(() => undefined);
         if (!settings?.signInFromTools) throw error;
         await interactive.waitForSession(call, settings.signInWaitSeconds * 1000);
-        return source.getAccessToken();
+        return source.getAccessToken(scope);
       }
     },
   };

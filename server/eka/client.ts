@@ -17,7 +17,22 @@ import {
   type HttpMethod,
   isIdempotent,
 } from './api/endpoint';
-import type { TokenSource } from './token-source';
+import type { CallScope, TokenSource } from './token-source';
+import {
+  fetchUpstream,
+  nodeUpstream,
+  type Upstream,
+  type UpstreamReply,
+  UpstreamReplyError,
+  UpstreamTimeout,
+} from './upstream';
+
+let processUpstream: Upstream | undefined;
+/** One set of keep-alive connections per process, shared by every client. */
+function sharedUpstream(): Upstream {
+  processUpstream ??= nodeUpstream();
+  return processUpstream;
+}
 
 export type { HttpMethod } from './api/endpoint';
 
@@ -34,12 +49,17 @@ export interface EkaRequest {
   notFoundMessage?: string;
   /** Cancels the call (the MCP client gave up). */
   signal?: AbortSignal;
+  /** The tool call this is made for (passed on to the token source). */
+  scope?: CallScope;
+  /** The token source of this call. */
+  tokenSource: TokenSource;
 }
 
 export interface EkaClientOptions {
   baseUrl: string;
   tokenSource: TokenSource;
   logger: Logger;
+  /** The network stack for Eka calls (tests); Node's HTTP client with keep-alive by default. */
   fetch?: typeof fetch;
   timeoutMs: number;
   maxRetries: number;
@@ -48,7 +68,7 @@ export interface EkaClientOptions {
 }
 
 interface Attempt {
-  response: Response;
+  reply: UpstreamReply;
   text: string;
   bytes: Buffer;
 }
@@ -125,12 +145,12 @@ function authMessage(kind: TokenSource['kind']): EkaAuthError {
 /** Talks to the Eka API with retries, timeouts and mapped errors. */
 export class EkaClient {
   readonly #options: EkaClientOptions;
-  readonly #fetch: typeof fetch;
+  readonly #upstream: Upstream;
   readonly #base: string;
 
   constructor(options: EkaClientOptions) {
     this.#options = options;
-    this.#fetch = options.fetch ?? fetch;
+    this.#upstream = options.fetch ? fetchUpstream(options.fetch) : sharedUpstream();
     this.#base = options.baseUrl.replace(/\/+$/, '');
   }
 
@@ -166,7 +186,9 @@ export class EkaClient {
       headers: { ...headers, ...(endpoint.binary ? { accept: endpoint.binary.contentType } : {}) },
       idempotent: isIdempotent(endpoint),
       notFoundMessage: input.notFoundMessage,
-      signal: input.signal,
+      signal: input.scope?.signal ?? input.signal,
+      scope: input.scope,
+      tokenSource: input.scope?.tokenSource ?? this.#options.tokenSource,
     });
     if (endpoint.binary) return new Uint8Array(bytes) as CallOutput<E>;
     if (!endpoint.response) return undefined as CallOutput<E>;
@@ -192,10 +214,11 @@ export class EkaClient {
   }
 
   async #send(req: EkaRequest): Promise<Attempt> {
-    const { tokenSource, logger, maxRetries, maxRetryWaitMs } = this.#options;
+    const { logger, maxRetries, maxRetryWaitMs } = this.#options;
+    const { tokenSource, scope } = req;
     const idempotent =
       req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
-    let token = await tokenSource.getAccessToken();
+    let token = await tokenSource.getAccessToken(scope);
     let refreshed = false;
     let attempt = 0;
     for (;;) {
@@ -217,7 +240,7 @@ export class EkaClient {
         }
         throw error;
       }
-      const { response } = result;
+      const { reply: response } = result;
       logger.debug('Eka call', { method: req.method, path: req.path, status: response.status });
       if (response.ok) return result;
 
@@ -225,14 +248,14 @@ export class EkaClient {
         if (token && !refreshed) {
           refreshed = true;
           await tokenSource.invalidate(token);
-          token = await tokenSource.getAccessToken();
+          token = await tokenSource.getAccessToken(scope);
           continue;
         }
         throw authMessage(tokenSource.kind);
       }
 
       if (RETRYABLE_STATUS.has(response.status)) {
-        const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+        const retryAfter = parseRetryAfter(response.header('retry-after'));
         const wait = retryAfter !== undefined ? retryAfter * 1000 : this.#backoff(attempt);
         if (idempotent && attempt < maxRetries && wait <= maxRetryWaitMs) {
           logger.debug('Eka busy; retrying', {
@@ -258,34 +281,25 @@ export class EkaClient {
   async #once(req: EkaRequest, token: string | null): Promise<Attempt> {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     if (token) headers.authorization = `Bearer ${token}`;
-    const clientId = this.#options.tokenSource.clientId();
+    const clientId = req.tokenSource.clientId();
     if (clientId) headers['client-id'] = clientId;
     let body: string | undefined;
     if (req.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(req.body);
     }
-    // One controller for both the timeout and the caller's cancellation (cheaper than AbortSignal.any).
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new DOMException('Eka did not answer in time', 'TimeoutError'));
-    }, this.#options.timeoutMs);
-    const onCancel = () => controller.abort(req.signal?.reason);
-    if (req.signal?.aborted) onCancel();
-    else req.signal?.addEventListener('abort', onCancel, { once: true });
     try {
-      const response = await this.#fetch(this.url(req.path, req.query), {
+      const reply = await this.#upstream({
         method: req.method,
+        url: this.url(req.path, req.query),
         headers,
         body,
-        signal: controller.signal,
+        signal: req.signal,
+        timeoutMs: this.#options.timeoutMs,
       });
-      const bytes = Buffer.from(await response.arrayBuffer());
-      return { response, text: bytes.toString('utf8'), bytes };
+      return { reply, text: reply.bytes.toString('utf8'), bytes: reply.bytes };
     } catch (error) {
-      if (timedOut) {
+      if (error instanceof UpstreamTimeout) {
         throw new EkaApiError(
           'timeout',
           `Eka did not answer within ${Math.round(this.#options.timeoutMs / 1000)} s: try again in a moment.`,
@@ -293,6 +307,13 @@ export class EkaClient {
         );
       }
       if (req.signal?.aborted) throw error;
+      if (error instanceof UpstreamReplyError) {
+        throw new EkaApiError(
+          'malformed_response',
+          'Eka sent a reply that could not be read: try again in a moment, and contact Eka support if it keeps happening.',
+          { cause: error },
+        );
+      }
       throw new EkaApiError(
         'network_error',
         'Could not reach Eka: check the internet connection and try again.',
@@ -300,9 +321,6 @@ export class EkaClient {
           cause: error,
         },
       );
-    } finally {
-      clearTimeout(timer);
-      req.signal?.removeEventListener('abort', onCancel);
     }
   }
 

@@ -8,6 +8,19 @@
  */
 export type TokenSourceKind = 'open' | 'client-credentials' | 'desktop-session' | 'caller';
 
+/**
+ * What one Eka call is made for: the tool call's cancellation and, in HTTP
+ * mode, the token source of the request's caller. Tool handlers pass their
+ * call context (`ToolExtra`) as the scope, so a token source can also reach
+ * the call itself (sign-in started from a tool call).
+ */
+export interface CallScope {
+  /** Cancels the call (the MCP client gave up). */
+  signal?: AbortSignal;
+  /** Whose token the call uses; the client's own source when absent. */
+  tokenSource?: TokenSource;
+}
+
 export interface TokenSource {
   readonly kind: TokenSourceKind;
   /** The client id to send as the `client-id` header, when known. */
@@ -17,7 +30,7 @@ export interface TokenSource {
    * open mode. Throws an `EkaAuthError` when no token can be had (signed out,
    * bad credentials), with a message the clinician can act on.
    */
-  getAccessToken(): Promise<string | null>;
+  getAccessToken(scope?: CallScope): Promise<string | null>;
   /**
    * The API answered 401 for `rejected`: forget it so the next
    * `getAccessToken()` refreshes (or logs in again). Concurrent callers share

@@ -7,6 +7,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { z } from 'zod/v4';
 import { type AbhaLoginReply, abhaCard, abhaLoginInit, abhaLoginPhr, abhaLoginVerify } from '../eka/api/abha';
+import type { CallScope } from '../eka/token-source';
 import { EkaApiError } from '../errors';
 import { mobileField } from './fields';
 import { compact, runTool, type ToolDeps, toolResult } from './tool-kit';
@@ -79,14 +80,14 @@ export function registerAbhaTools(tools: ToolRegistry, deps: ToolDeps): void {
   const { client } = deps;
 
   /** The login result, with the ABHA card as a PNG image block when the login is complete. */
-  async function finish(login: ReturnType<typeof toLogin>, text: string, signal: AbortSignal) {
+  async function finish(login: ReturnType<typeof toLogin>, text: string, scope: CallScope) {
     if (login.status !== 'abha_end' || !login.patient_id) return toolResult(login, text);
     let png: Uint8Array | undefined;
     try {
       png = await client.call(abhaCard, {
         query: { oid: login.patient_id },
         headers: { 'x-pt-id': login.patient_id },
-        signal,
+        scope,
       });
     } catch (error) {
       deps.logger.warn('ABHA card not fetched', { error });
@@ -125,7 +126,7 @@ export function registerAbhaTools(tools: ToolRegistry, deps: ToolDeps): void {
       runTool('abha_send_otp', deps, async () => {
         const reply = await client.call(abhaLoginInit, {
           body: { method: 'mobile', identifier: mobile },
-          signal: extra.signal,
+          scope: extra,
         });
         if (!reply.txn_id) {
           throw new EkaApiError(
@@ -162,9 +163,7 @@ export function registerAbhaTools(tools: ToolRegistry, deps: ToolDeps): void {
     }),
     async ({ txn_id, otp }, extra) =>
       runTool('abha_verify_otp', deps, async () => {
-        const login = toLogin(
-          await client.call(abhaLoginVerify, { body: { otp, txn_id }, signal: extra.signal }),
-        );
+        const login = toLogin(await client.call(abhaLoginVerify, { body: { otp, txn_id }, scope: extra }));
         const text =
           login.status === 'abha_select'
             ? `The patient has ${login.profiles.length} ABHA address(es):\n${login.profiles
@@ -180,7 +179,7 @@ export function registerAbhaTools(tools: ToolRegistry, deps: ToolDeps): void {
               : login.status === 'abha_end'
                 ? loginDone(login, login.abha_address)
                 : `ABHA answered with state "${login.status}".`;
-        return finish(login, text, extra.signal);
+        return finish(login, text, extra);
       }),
   );
 
@@ -212,13 +211,13 @@ export function registerAbhaTools(tools: ToolRegistry, deps: ToolDeps): void {
     async ({ txn_id, phr_address }, extra) =>
       runTool('abha_select_profile', deps, async () => {
         const login = toLogin(
-          await client.call(abhaLoginPhr, { body: { phr_address, txn_id }, signal: extra.signal }),
+          await client.call(abhaLoginPhr, { body: { phr_address, txn_id }, scope: extra }),
         );
         const text =
           login.status === 'abha_end'
             ? loginDone(login, login.abha_address ?? phr_address)
             : `ABHA answered with state "${login.status}".`;
-        return finish(login, text, extra.signal);
+        return finish(login, text, extra);
       }),
   );
 }

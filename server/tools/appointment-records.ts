@@ -8,6 +8,7 @@ import { z } from 'zod/v4';
 import { APPOINTMENT_STATUS, type AppointmentRecord, appointmentSlots } from '../eka/api/appointments';
 import type { CallOutput } from '../eka/api/endpoint';
 import type { EkaClient } from '../eka/client';
+import type { CallScope } from '../eka/token-source';
 import { addDays, daysBetween, istDateOf, istWhen, toEpochSeconds, toIstIso } from './ist-time';
 import { patientNames, practiceNames } from './practice-names';
 import { compact } from './tool-kit';
@@ -74,15 +75,15 @@ export function toAppointment(r: AppointmentRecord): Appointment {
 export async function withNames(
   client: EkaClient,
   appointments: Appointment[],
-  signal?: AbortSignal,
+  scope?: CallScope,
 ): Promise<Appointment[]> {
   if (appointments.length === 0) return appointments;
   const [practice, patients] = await Promise.all([
-    practiceNames(client, signal),
+    practiceNames(client, scope),
     patientNames(
       client,
       appointments.flatMap((a) => (a.patient_id && !a.patient_name ? [a.patient_id] : [])),
-      signal,
+      scope,
     ),
   ]);
   return appointments.map((a) =>
@@ -172,7 +173,7 @@ export const SLOT_QUERY_DAYS = 7;
 /** Fetches slots for an inclusive IST date range, split into queries of at most a week. */
 export async function fetchSlots(
   client: EkaClient,
-  query: { doctorId: string; clinicId: string; from: string; to: string; signal?: AbortSignal },
+  query: { doctorId: string; clinicId: string; from: string; to: string; scope?: CallScope },
 ): Promise<Slot[]> {
   const chunks: Array<[string, string]> = [];
   for (let from = query.from; daysBetween(from, query.to) >= 0; from = addDays(from, SLOT_QUERY_DAYS)) {
@@ -188,7 +189,7 @@ export async function fetchSlots(
         params: { doctor_id: query.doctorId, clinic_id: query.clinicId },
         query: { start_date: from, end_date: to },
         notFoundMessage: 'Eka knows no such doctor at that clinic: check the ids with get_business_entities',
-        signal: query.signal,
+        scope: query.scope,
       }),
     ),
   );

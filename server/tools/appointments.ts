@@ -17,6 +17,7 @@ import {
   rescheduleAppointment,
 } from '../eka/api/appointments';
 import type { EkaClient } from '../eka/client';
+import type { CallScope } from '../eka/token-source';
 import { EkaInputError } from '../errors';
 import {
   type Appointment,
@@ -67,8 +68,8 @@ function slotLine(slot: Slot): string {
 }
 
 /** The doctor and clinic an answer is about, by name where the practice names them. */
-async function whoWhere(client: EkaClient, doctorId: string, clinicId: string, signal?: AbortSignal) {
-  const names = await practiceNames(client, signal);
+async function whoWhere(client: EkaClient, doctorId: string, clinicId: string, scope?: CallScope) {
+  const names = await practiceNames(client, scope);
   const doctor_name = names.doctors.get(doctorId);
   const clinic_name = names.clinics.get(clinicId);
   return {
@@ -95,7 +96,7 @@ type NoSlotReason = 'no_consulting_hours' | 'fully_booked' | 'past';
 
 async function nearestFree(
   client: EkaClient,
-  q: { doctorId: string; clinicId: string; around: number; nowSec: number; signal?: AbortSignal },
+  q: { doctorId: string; clinicId: string; around: number; nowSec: number; scope?: CallScope },
 ): Promise<Slot[]> {
   const from = istDateOf(Math.max(q.around, q.nowSec));
   const slots = await fetchSlots(client, {
@@ -103,7 +104,7 @@ async function nearestFree(
     clinicId: q.clinicId,
     from,
     to: addDays(from, ALTERNATIVE_DAYS - 1),
-    signal: q.signal,
+    scope: q.scope,
   });
   return slots
     .filter((s) => s.available && s.start_time > q.nowSec && s.start_time !== q.around)
@@ -217,9 +218,9 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
           clinicId: clinic_id,
           from,
           to,
-          signal: extra.signal,
+          scope: extra,
         });
-        const who = await whoWhere(client, doctor_id, clinic_id, extra.signal);
+        const who = await whoWhere(client, doctor_id, clinic_id, extra);
         const dates: { date: string; day: string; free_slots: number; first_free: string }[] = [];
         const without: { date: string; day: string; reason: NoSlotReason; explanation: string }[] = [];
         const lines: string[] = [];
@@ -281,10 +282,10 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
           clinicId: clinic_id,
           from,
           to,
-          signal: extra.signal,
+          scope: extra,
         });
         const slots = only_available ? all.filter((s) => s.available) : all;
-        const who = await whoWhere(client, doctor_id, clinic_id, extra.signal);
+        const who = await whoWhere(client, doctor_id, clinic_id, extra);
         const range = from === to ? istDay(from) : `${istDay(from)} to ${istDay(to)}`;
         const kind = only_available ? 'free ' : '';
         const text =
@@ -328,7 +329,7 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
     clinicId: string;
     start: number;
     end?: number;
-    signal: AbortSignal;
+    scope: CallScope;
     action: string;
   }): Promise<{ slot: Slot } | { refused: ReturnType<typeof toolResult> }> {
     const nowSec = Math.floor(deps.now() / 1000);
@@ -339,7 +340,7 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
     }
     if (q.end !== undefined && q.end <= q.start)
       throw new EkaInputError('end_time must be after start_time.');
-    const ids = { doctorId: q.doctorId, clinicId: q.clinicId, signal: q.signal };
+    const ids = { doctorId: q.doctorId, clinicId: q.clinicId, scope: q.scope };
     const date = istDateOf(q.start);
     const slot = (await fetchSlots(client, { ...ids, from: date, to: date })).find(
       (s) => s.start_time === q.start,
@@ -407,7 +408,7 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
           clinicId: args.clinic_id,
           start: args.start_time,
           end: args.end_time,
-          signal: extra.signal,
+          scope: extra,
           action: 'booked',
         });
         if ('refused' in checked) {
@@ -431,7 +432,7 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
               notes: args.notes,
             }),
             notFoundMessage: 'Eka does not know that patient, doctor or clinic: check the ids',
-            signal: extra.signal,
+            scope: extra,
           }));
         } catch (error) {
           if ((error as { code?: string }).code === 'conflict') {
@@ -443,8 +444,8 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
           throw error;
         }
         const [who, patients] = await Promise.all([
-          whoWhere(client, args.doctor_id, args.clinic_id, extra.signal),
-          patientNames(client, [args.patient_id], extra.signal),
+          whoWhere(client, args.doctor_id, args.clinic_id, extra),
+          patientNames(client, [args.patient_id], extra),
         ]);
         const booking = compact({
           booked: true,
@@ -518,7 +519,7 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
           params: { appointment_id: args.appointment_id },
           query: EKA_IDS,
           notFoundMessage: notFound,
-          signal: extra.signal,
+          scope: extra,
         });
         const doctorId = args.doctor_id ?? current.doctor_id;
         const clinicId = args.clinic_id ?? current.clinic_id;
@@ -532,7 +533,7 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
           clinicId,
           start: args.start_time,
           end: args.end_time,
-          signal: extra.signal,
+          scope: extra,
           action: 'changed',
         });
         if ('refused' in checked) {
@@ -551,11 +552,11 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
           query: EKA_IDS,
           body: { start_time: args.start_time, end_time: endTime, clinic_id: clinicId, doc_id: doctorId },
           notFoundMessage: notFound,
-          signal: extra.signal,
+          scope: extra,
         });
         const [who, patients] = await Promise.all([
-          whoWhere(client, doctorId, clinicId, extra.signal),
-          patientNames(client, current.patient_id ? [current.patient_id] : [], extra.signal),
+          whoWhere(client, doctorId, clinicId, extra),
+          patientNames(client, current.patient_id ? [current.patient_id] : [], extra),
         ]);
         const moved = compact({
           rescheduled: true,
@@ -631,9 +632,9 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
         }
         const reply = await client.call(listAppointments, {
           query: { ...query, page_no },
-          signal: extra.signal,
+          scope: extra,
         });
-        const appointments = await withNames(client, reply.appointments.map(toAppointment), extra.signal);
+        const appointments = await withNames(client, reply.appointments.map(toAppointment), extra);
         const next_page = nextPage(appointments.length, query, page_no);
         return toolResult(
           { appointments, page_no, next_page },
@@ -659,9 +660,9 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
       runTool('get_patient_appointments_basic', deps, async () => {
         const reply = await client.call(listAppointments, {
           query: { patient_id, page_no },
-          signal: extra.signal,
+          scope: extra,
         });
-        const appointments = await withNames(client, reply.appointments.map(toAppointment), extra.signal);
+        const appointments = await withNames(client, reply.appointments.map(toAppointment), extra);
         const next_page = nextPage(appointments.length, { patient_id }, page_no);
         return toolResult(
           { appointments, page_no, next_page },
@@ -694,9 +695,9 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
           params: { appointment_id },
           query: EKA_IDS,
           notFoundMessage: `No appointment with id ${appointment_id}: find it with show_appointments_basic`,
-          signal: extra.signal,
+          scope: extra,
         });
-        const [base] = await withNames(client, [toAppointment(r)], extra.signal);
+        const [base] = await withNames(client, [toAppointment(r)], extra);
         const appointment = compact({
           ...base!,
           service_name: r.service?.service_name,
@@ -723,13 +724,13 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
 
   const statusChange =
     (action: 'complete' | 'cancel') =>
-    async ({ appointment_id }: { appointment_id: string }, extra: { signal: AbortSignal }) =>
+    async ({ appointment_id }: { appointment_id: string }, extra: CallScope) =>
       runTool(`${action}_appointment`, deps, async () => {
         await client.call(action === 'complete' ? completeAppointment : cancelAppointment, {
           params: { appointment_id },
           query: EKA_IDS,
           notFoundMessage: `No appointment with id ${appointment_id}: find it with show_appointments_basic`,
-          signal: extra.signal,
+          scope: extra,
         });
         // Eka answers 204; the status codes are the ones show_appointments_basic lists.
         const status = action === 'complete' ? 'CM' : 'CN';
@@ -740,9 +741,9 @@ export function registerAppointmentTools(tools: ToolRegistry, deps: ToolDeps): v
           const record = await client.call(appointmentDetails, {
             params: { appointment_id },
             query: EKA_IDS,
-            signal: extra.signal,
+            scope: extra,
           });
-          [appointment] = await withNames(client, [toAppointment(record)], extra.signal);
+          [appointment] = await withNames(client, [toAppointment(record)], extra);
         } catch {
           appointment = undefined;
         }

@@ -13,9 +13,15 @@ export function todayIst(nowMs = Date.now()): string {
 
 /** Whether `value` is a real calendar date written YYYY-MM-DD. */
 export function isIsoDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  // Day 0 of the next month is the last day of this one (setUTCFullYear keeps years below 100 as written).
+  const last = new Date(0);
+  last.setUTCFullYear(Number(match[1]), month, 0);
+  return day <= last.getUTCDate();
 }
 
 /** `date` plus `days` calendar days (YYYY-MM-DD in, YYYY-MM-DD out). */

@@ -70,7 +70,7 @@ export function registerKnowledgeTools(tools: ToolRegistry, deps: ToolDeps): voi
       runTool('indian_branded_drug_search', deps, async () => {
         const items = await client.call(searchMedications, {
           query: compact({ drug_name, form, generic_names, volumes }),
-          signal: extra.signal,
+          scope: extra,
         });
         const drugs = items.map((d) =>
           compact({
@@ -115,7 +115,7 @@ export function registerKnowledgeTools(tools: ToolRegistry, deps: ToolDeps): voi
       runTool('indian_treatment_protocol_search', deps, async () => {
         const items = await client.call(searchProtocols, {
           body: { queries: [{ query, tag, publisher }] },
-          signal: extra.signal,
+          scope: extra,
         });
         const protocols = items.map((p) =>
           compact({
@@ -152,7 +152,7 @@ export function registerKnowledgeTools(tools: ToolRegistry, deps: ToolDeps): voi
     }),
     async (_args, extra) =>
       runTool('protocol_publishers', deps, async () => {
-        const publishers = await client.call(allPublishers, { signal: extra.signal });
+        const publishers = await client.call(allPublishers, { scope: extra });
         const body =
           publishers.length === 0
             ? 'Eka lists no protocol publishers.'
@@ -189,7 +189,7 @@ export function registerKnowledgeTools(tools: ToolRegistry, deps: ToolDeps): voi
     }),
     async ({ query }, extra) =>
       runTool('indian_pharmacology_details', deps, async () => {
-        const reply = await client.call(searchPharmacology, { query: { query }, signal: extra.signal });
+        const reply = await client.call(searchPharmacology, { query: { query }, scope: extra });
         const results = reply.results.map((r) =>
           compact({
             generic_name: r.generic_name,

@@ -126,7 +126,7 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
       runTool('search_patients', deps, async () => {
         const records = await client.call(searchPatients, {
           query: { prefix: searchPrefix(prefix), limit, select: 'dob,gen,abha' },
-          signal: extra.signal,
+          scope: extra,
         });
         const patients = records.map(toPatient);
         for (const p of patients) rememberPatientName(client, p.patient_id, p.name);
@@ -153,7 +153,7 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
         const record = await client.call(getPatient, {
           params: { oid: patient_id },
           notFoundMessage: notFound(patient_id),
-          signal: extra.signal,
+          scope: extra,
         });
         const patient = toPatient(record);
         rememberPatientName(client, patient_id, patient.name);
@@ -186,7 +186,7 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
         const record = await client.call(getPatient, {
           params: { oid: patient_id },
           notFoundMessage: notFound(patient_id),
-          signal: extra.signal,
+          scope: extra,
         });
         const patient = toPatient(record);
         const structured: Record<string, unknown> = { patient };
@@ -195,10 +195,10 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
           try {
             const list = await client.call(listAppointments, {
               query: { patient_id },
-              signal: extra.signal,
+              scope: extra,
             });
             rememberPatientName(client, patient_id, patient.name);
-            const appointments = await withNames(client, list.appointments.map(toAppointment), extra.signal);
+            const appointments = await withNames(client, list.appointments.map(toAppointment), extra);
             structured.appointments = appointments;
             text +=
               appointments.length === 0
@@ -264,7 +264,7 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
             email: args.email,
             username: args.username,
           }),
-          signal: extra.signal,
+          scope: extra,
         });
         return toolResult({ patient_id: oid, name: args.name }, `Registered ${args.name} as patient ${oid}.`);
       }),
@@ -315,7 +315,7 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
             from: created_since,
             arc: include_archived || undefined,
           }),
-          signal: extra.signal,
+          scope: extra,
         });
         const patients = reply.profiles.map(toPatient);
         // Eka marks the last page with nextPage -1.
@@ -375,7 +375,7 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
           params: { oid: patient_id },
           body: changes,
           notFoundMessage: notFound(patient_id),
-          signal: extra.signal,
+          scope: extra,
         });
         const message = reply.message ?? 'Patient updated.';
         return toolResult(
@@ -400,7 +400,7 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
         const reply = await client.call(archivePatient, {
           params: { oid: patient_id },
           notFoundMessage: notFound(patient_id),
-          signal: extra.signal,
+          scope: extra,
         });
         const message = reply.message ?? 'Patient archived.';
         return toolResult({ patient_id, message }, `Archived patient ${patient_id}: ${message}`);
@@ -429,7 +429,7 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
         try {
           const reply = await client.call(patientsByMobile, {
             query: { mob: number, full_profile: full_profile || undefined },
-            signal: extra.signal,
+            scope: extra,
           });
           const record = Array.isArray(reply) ? reply[0] : reply;
           if (!record) return toolResult({ found: false }, `No patient is registered with ${number}.`);

@@ -7,6 +7,7 @@
 import { getPatient } from '../eka/api/patients';
 import { businessEntities, doctorProfile } from '../eka/api/practice';
 import type { EkaClient } from '../eka/client';
+import type { CallScope } from '../eka/token-source';
 
 /** How long names are reused before Eka is asked again. */
 const NAMES_TTL_MS = 5 * 60 * 1000;
@@ -32,10 +33,10 @@ export function doctorTitle(name: string): string {
 }
 
 /** The practice's doctor and clinic names, from one business-entities call reused for a few minutes. */
-export async function practiceNames(client: EkaClient, signal?: AbortSignal): Promise<PracticeNames> {
+export async function practiceNames(client: EkaClient, scope?: CallScope): Promise<PracticeNames> {
   const cached = practiceCache.get(client);
   if (cached && Date.now() - cached.at < NAMES_TTL_MS) return cached.names;
-  const names = client.call(businessEntities, { signal }).then(({ data }) => ({
+  const names = client.call(businessEntities, { scope }).then(({ data }) => ({
     doctors: new Map(
       (data.doctors ?? []).flatMap((d) => (d.name ? [[d.doctor_id, doctorTitle(d.name)] as const] : [])),
     ),
@@ -59,12 +60,12 @@ export async function practiceNames(client: EkaClient, signal?: AbortSignal): Pr
 export async function clinicPhones(
   client: EkaClient,
   clinicId: string,
-  signal?: AbortSignal,
+  scope?: CallScope,
 ): Promise<string[]> {
-  const doctorId = (await practiceNames(client, signal)).clinicDoctors.get(clinicId)?.[0];
+  const doctorId = (await practiceNames(client, scope)).clinicDoctors.get(clinicId)?.[0];
   if (!doctorId) return [];
   try {
-    const { profile } = await client.call(doctorProfile, { params: { doctor_id: doctorId }, signal });
+    const { profile } = await client.call(doctorProfile, { params: { doctor_id: doctorId }, scope });
     const clinic = (profile.professional.clinics ?? []).find((c) => c.id === clinicId);
     return (clinic?.number ?? []).flatMap((n) => (n.n ? [n.name ? `${n.name} ${n.n}` : n.n] : []));
   } catch {
@@ -89,7 +90,7 @@ export function rememberPatientName(client: EkaClient, patientId: string, name: 
 export async function patientNames(
   client: EkaClient,
   ids: Iterable<string>,
-  signal?: AbortSignal,
+  scope?: CallScope,
 ): Promise<Map<string, string>> {
   const names = new Map<string, string>();
   const missing: string[] = [];
@@ -103,7 +104,7 @@ export async function patientNames(
   const worker = async () => {
     for (const id of next) {
       try {
-        const record = await client.call(getPatient, { params: { oid: id }, signal });
+        const record = await client.call(getPatient, { params: { oid: id }, scope });
         const name =
           record.fln || [record.fn, record.mn, record.ln].filter((p) => typeof p === 'string' && p).join(' ');
         if (name) {

@@ -38,7 +38,7 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
     }),
     async (_args, extra) =>
       runTool('get_business_entities', deps, async () => {
-        const { data } = await client.call(businessEntities, { signal: extra.signal });
+        const { data } = await client.call(businessEntities, { scope: extra });
         const business = compact({ business_id: data.business.business_id, name: data.business.name });
         const clinics = (data.clinics ?? []).map((c) =>
           compact({ clinic_id: c.clinic_id, name: c.name, doctor_ids: c.doctors ?? [] }),
@@ -93,7 +93,7 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
         const { profile } = await client.call(doctorProfile, {
           params: { doctor_id },
           notFoundMessage: `No doctor with id ${doctor_id}: get the ids with get_business_entities`,
-          signal: extra.signal,
+          scope: extra,
         });
         const { personal, professional } = profile;
         const name =
@@ -174,7 +174,7 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
         const { data } = await client.call(doctorServices, {
           params: { doctor_id },
           notFoundMessage: `No doctor with id ${doctor_id}: get the ids with get_business_entities`,
-          signal: extra.signal,
+          scope: extra,
         });
         const services = data.services
           .filter((s) => s.archive !== true)
@@ -189,7 +189,7 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
               prepaid: s.pre_pay,
             }),
           );
-        const doctorName = (await practiceNames(client, extra.signal)).doctors.get(doctor_id);
+        const doctorName = (await practiceNames(client, extra)).doctors.get(doctor_id);
         const who = doctorName ? `${doctorName} (doctor_id ${doctor_id})` : `doctor_id ${doctor_id}`;
         const text =
           services.length === 0
@@ -228,7 +228,7 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
         const { data } = await client.call(clinicDetails, {
           params: { clinic_id },
           notFoundMessage: `No clinic with id ${clinic_id}: get the ids with get_business_entities`,
-          signal: extra.signal,
+          scope: extra,
         });
         const clinic = data.clinic;
         const name = clinic.name;
@@ -238,7 +238,7 @@ export function registerPracticeTools(tools: ToolRegistry, deps: ToolDeps): void
               .filter(Boolean)
               .join(', ')
           : '';
-        const phones = await clinicPhones(client, clinic_id, extra.signal);
+        const phones = await clinicPhones(client, clinic_id, extra);
         return toolResult(
           compact({
             clinic_id,

@@ -1,20 +1,21 @@
 /**
- * The tool call a piece of server code runs for, without threading it
- * through every API call: the registry runs each handler inside it, so the
- * token source can reach the call's progress and elicitation (sign-in
- * started from a tool call).
+ * Whether the scope of an Eka call is a tool call, so a token source can
+ * reach the call's progress and elicitation (sign-in started from a tool
+ * call). The registry marks each tool call's context; the scope travels with
+ * every Eka call the handler makes.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import type { CallScope } from '../eka/token-source';
 import type { ToolExtra } from './tool-registry';
 
-const storage = new AsyncLocalStorage<ToolExtra>();
+const toolCalls = new WeakSet<object>();
 
-/** Runs `body` as part of the tool call described by `extra`. */
-export function runInToolCall<T>(extra: ToolExtra, body: () => T): T {
-  return storage.run(extra, body);
+/** Marks `extra` as the context of a tool call (the registry does, once per call). */
+export function markToolCall<T extends ToolExtra>(extra: T): T {
+  toolCalls.add(extra);
+  return extra;
 }
 
-/** The context of the tool call this code runs for, or `undefined` outside one. */
-export function currentToolCall(): ToolExtra | undefined {
-  return storage.getStore();
+/** The tool call an Eka call is made for, or `undefined` outside one. */
+export function toolCallOf(scope: CallScope | undefined): ToolExtra | undefined {
+  return scope && toolCalls.has(scope) ? (scope as ToolExtra) : undefined;
 }

@@ -31,10 +31,11 @@ import {
 } from '@modelcontextprotocol/server';
 import { z } from 'zod/v4';
 import type { ToolGuard } from '../activity/tool-guard';
+import type { CallScope, TokenSource } from '../eka/token-source';
 import { ICONS } from '../icon';
 import type { Logger } from '../logging';
 import { BUILT_TOOL_MANIFEST } from './built-manifest';
-import { runInToolCall } from './tool-call-context';
+import { markToolCall } from './tool-call-context';
 
 export interface ToolConfig<I extends z.ZodRawShape = z.ZodRawShape> {
   title: string;
@@ -57,8 +58,13 @@ export interface ElicitAnswer {
   content?: Record<string, unknown>;
 }
 
-/** What a tool handler gets besides its arguments: the call's context, from the transport. */
-export interface ToolExtra {
+/**
+ * What a tool handler gets besides its arguments: the call's context, from
+ * the transport. It is also the scope of the call's Eka requests (handlers
+ * pass it to `EkaClient.call`), which carries the cancellation and, in HTTP
+ * mode, the token source of the request's caller.
+ */
+export interface ToolExtra extends CallScope {
   /** Aborted when the client cancels the call or disconnects. */
   signal: AbortSignal;
   /** The calling client's name and version (from the handshake, or sent with the request), when known. */
@@ -183,7 +189,12 @@ interface ModernRounds {
 }
 
 /** Builds a handler's `ToolExtra` from the SDK's request context and the client's declared identity. */
-function toolExtra(server: Server, ctx: ServerContext, rounds: ModernRounds | undefined): ToolExtra {
+function toolExtra(
+  server: Server,
+  ctx: ServerContext,
+  rounds: ModernRounds | undefined,
+  tokenSource: TokenSource | undefined,
+): ToolExtra {
   const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
   const info = rounds
     ? (envelope?.[CLIENT_INFO_META_KEY] as Implementation | undefined)
@@ -206,9 +217,10 @@ function toolExtra(server: Server, ctx: ServerContext, rounds: ModernRounds | un
     throw new InputNeeded(key, build());
   };
 
-  return {
+  return markToolCall({
     elicitUrlEndsCall: rounds !== undefined,
     signal: ctx.mcpReq.signal,
+    tokenSource,
     client: info ? { name: info.name, version: info.version } : undefined,
     async progress(progress, total, message) {
       if (progressToken === undefined) return;
@@ -239,7 +251,7 @@ function toolExtra(server: Server, ctx: ServerContext, rounds: ModernRounds | un
               ),
           )
       : undefined,
-  };
+  });
 }
 
 /** Whether `ctx` is a request served on the 2026-07-28 era (it carries the per-request envelope). */
@@ -299,6 +311,7 @@ export class ToolRegistry {
     ctx: ServerContext,
     logger: Logger,
     guard: ToolGuard | undefined,
+    tokenSource: TokenSource | undefined,
   ) {
     const entry = this.#entries.get(name);
     if (!entry) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
@@ -311,11 +324,11 @@ export class ToolRegistry {
       }
       rounds = { answers, asked: 0 };
     }
-    const extra = toolExtra(server, ctx, rounds);
+    const extra = toolExtra(server, ctx, rounds, tokenSource);
     // Validation, the handler and the output check; the guard (permissions, journal) wraps all of it.
     const attempt = async (): Promise<CallToolResult> => {
       const { input, output } = compile(entry);
-      const parsed = await input.safeParseAsync(args ?? {});
+      const parsed = input.safeParse(args ?? {});
       if (!parsed.success) {
         return {
           isError: true,
@@ -327,7 +340,7 @@ export class ToolRegistry {
           ],
         };
       }
-      const result = await runInToolCall(extra, () => entry.handler(parsed.data, extra));
+      const result = await entry.handler(parsed.data, extra);
       if (!result.isError) {
         const checked = output.safeParse(result.structuredContent);
         if (!checked.success) {
@@ -359,8 +372,12 @@ export class ToolRegistry {
     }
   }
 
-  /** Answers `tools/list` and `tools/call` on `server` with these tools. */
-  install(server: Server, logger: Logger, guard?: ToolGuard): void {
+  /**
+   * Answers `tools/list` and `tools/call` on `server` with these tools. Their
+   * Eka calls use `tokenSource` (the HTTP request's caller) when given, the
+   * API client's own source otherwise.
+   */
+  install(server: Server, logger: Logger, guard?: ToolGuard, tokenSource?: TokenSource): void {
     // The clinic's tool permissions (the guard) filter the list, refuse calls and announce changes.
     server.registerCapabilities({ tools: { listChanged: guard !== undefined } });
     if (guard) {
@@ -375,7 +392,7 @@ export class ToolRegistry {
       guard ? { tools: this.#list().tools.filter((tool) => guard.listed(tool.name)) } : this.#list(),
     );
     server.setRequestHandler('tools/call', (request, ctx) =>
-      this.#call(server, request.params.name, request.params.arguments, ctx, logger, guard),
+      this.#call(server, request.params.name, request.params.arguments, ctx, logger, guard, tokenSource),
     );
   }
 }

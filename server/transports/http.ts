@@ -2,21 +2,28 @@
  * The HTTP transport: Streamable HTTP at `/mcp`, stateless (any instance can
  * answer any request), served by the SDK v2's `createMcpHandler` for
  * 2026-07-28 clients (per-request version and capabilities, `server/discover`)
- * and, through its stateless legacy leg, 2025-era clients (`initialize`).
- * The tools, their schemas and the API client are built once at start-up;
- * each request only runs with its caller's token source. `GET /health`, Host and Origin checks against DNS rebinding, body size and
+ * and by its stateless Streamable HTTP transport for 2025-era clients
+ * (`initialize`). The tools, their schemas and the API client are built once
+ * at start-up; each request's protocol object gets its caller's token source.
+ * `GET /health`, Host and Origin checks against DNS rebinding, body size and
  * time limits, and, when configured, EkaCare OAuth (OAuth proxy, direct Eka
  * tokens) in front of `/mcp`.
+ *
+ * `/mcp` is served straight from Node's HTTP server (the endpoint every tool
+ * call takes: no router, no body-parser, no web body stream); the OAuth
+ * routes, metadata and `/health` go through Express.
  */
 import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type NodeServerResponseLike, toNodeHandler } from '@modelcontextprotocol/node';
 import { createOAuthMetadata, mcpAuthRouter } from '@modelcontextprotocol/sdk/server/auth/router.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import {
   createMcpHandler,
+  isJsonContentType,
   isLegacyRequest,
   type McpHandlerRequestOptions,
+  PROTOCOL_VERSION_META_KEY,
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -45,7 +52,6 @@ import type { TokenSource } from '../eka/token-source';
 import { createTokenSource } from '../eka/token-sources';
 import { EkaConfigError } from '../errors';
 import type { Logger } from '../logging';
-import { requestScopedTokenSource, runWithTokenSource } from './request-scope';
 
 /** A running HTTP server. */
 export interface HttpServerHandle {
@@ -132,48 +138,116 @@ function parseTrustProxy(raw: string | undefined): false | number | string {
   return value;
 }
 
-function jsonRpcError(res: Response, status: number, message: string, code = -32000): void {
+/** Answers `body` as JSON with one write (Content-Length, no chunked encoding). */
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) return;
-  res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
+  const bytes = Buffer.from(JSON.stringify(body));
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(bytes.length),
+  });
+  res.end(bytes);
+}
+
+function jsonRpcError(res: ServerResponse, status: number, message: string, code = -32000): void {
+  sendJson(res, status, { jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
+/** The body of a request, up to `limit` bytes: `too-large` past it, `aborted` when the client went away. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'aborted'> {
+  return new Promise((resolve) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > limit) return resolve('too-large');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        done('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const done = (result: Buffer | 'too-large' | 'aborted') => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onAbort);
+      req.off('aborted', onAbort);
+      resolve(result);
+    };
+    const onEnd = () => done(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    const onAbort = () => done('aborted');
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onAbort);
+    req.on('aborted', onAbort);
+  });
 }
 
 /**
- * The response the SDK's Node adapter writes to, gathering a JSON answer into
- * one write with a Content-Length: written as it comes, the answer goes out
- * chunked, and its closing chunk costs a second socket write per request.
- * SSE streams (progress during a call) pass straight through.
+ * The headers the SDK reads from the web request it is handed (content
+ * negotiation, the MCP standard headers, Host and Origin): the web request
+ * carries the exchange's metadata and cancellation, never the body or the
+ * caller's credentials.
  */
-function oneWriteResponse(res: Response): NodeServerResponseLike {
-  let held: { status: number; headers: Record<string, string>; chunks: Buffer[] } | undefined;
-  const bytes = (chunk: string | Uint8Array) =>
-    typeof chunk === 'string'
-      ? Buffer.from(chunk)
-      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  return {
-    writeHead(status, headers = {}) {
-      if ((headers['content-type'] ?? '').startsWith('text/event-stream'))
-        return res.writeHead(status, headers);
-      held = { status, headers, chunks: [] };
-      return res;
-    },
-    write(chunk) {
-      if (!held) return res.write(chunk);
-      held.chunks.push(bytes(chunk));
-      return true;
-    },
-    end(chunk) {
-      if (!held) return chunk === undefined ? res.end() : res.end(chunk);
-      if (chunk !== undefined) held.chunks.push(bytes(chunk));
-      const body = held.chunks.length === 1 ? (held.chunks[0] as Buffer) : Buffer.concat(held.chunks);
-      res.writeHead(held.status, { ...held.headers, 'content-length': String(body.length) });
-      return res.end(body);
-    },
-    on: (event, listener) => res.on(event, listener),
-    get destroyed() {
-      return res.destroyed;
-    },
-  };
+function protocolHeaders(req: IncomingMessage): [string, string][] {
+  const out: [string, string][] = [];
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    if (
+      name.startsWith('mcp-') ||
+      name === 'accept' ||
+      name === 'content-type' ||
+      name === 'host' ||
+      name === 'origin' ||
+      name === 'last-event-id'
+    ) {
+      out.push([name, raw[i + 1] as string]);
+    }
+  }
+  return out;
 }
+
+/**
+ * Whether a JSON-RPC request (not `initialize`, whose era the SDK decides on
+ * the envelope's validity) carries the 2026-07-28 envelope claim: a protocol
+ * version key in `params._meta`, as the SDK's classifier defines it.
+ */
+function hasEnvelopeClaim(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const { method, params } = body as { method?: unknown; params?: unknown };
+  if (method === 'initialize' || typeof params !== 'object' || params === null) return false;
+  const meta = (params as { _meta?: unknown })._meta;
+  return (
+    typeof meta === 'object' && meta !== null && !Array.isArray(meta) && PROTOCOL_VERSION_META_KEY in meta
+  );
+}
+
+/** Whether a request target is the MCP endpoint (`/mcp`, as Express routes it: any case, one trailing slash, any query). */
+function isMcpTarget(url: string | undefined): boolean {
+  if (!url) return false;
+  const query = url.indexOf('?');
+  const path = (query === -1 ? url : url.slice(0, query)).toLowerCase();
+  return path === '/mcp' || path === '/mcp/';
+}
+
+/**
+ * The API client's own token source in HTTP mode: every Eka call uses the
+ * token source of the request it serves, so one made outside a request is a bug.
+ */
+const outsideRequests: TokenSource = {
+  kind: 'caller',
+  clientId: () => undefined,
+  getAccessToken: () => Promise.reject(new Error('An Eka call was made outside of an MCP request')),
+  invalidate: async () => undefined,
+};
 
 /** Everything the OAuth mode wires together. */
 interface OAuthParts {
@@ -269,14 +343,18 @@ async function createOAuthParts(
   return { settings, store, proxy, verifier, grants, registrations };
 }
 
-/** Requires a valid bearer token; answers 401 with the protected-resource metadata pointer otherwise. */
+/**
+ * Checks the request's bearer token: its auth info, or `undefined` once it
+ * has answered 401 (with the protected-resource metadata pointer), 403
+ * (insufficient scope) or 503 (the token could not be checked).
+ */
 function bearerAuth(parts: OAuthParts) {
   const metadataUrl = `${parts.settings.baseUrl}/.well-known/oauth-protected-resource`;
   const challenge = (error?: { code: string; message: string }) =>
     error
       ? `Bearer error="${error.code}", error_description="${error.message}", ${error.code === 'insufficient_scope' ? `scope="${MCP_SCOPE}", ` : ''}resource_metadata="${metadataUrl}"`
       : `Bearer resource_metadata="${metadataUrl}"`;
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<AuthInfo | undefined> => {
     const header = req.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match?.[1]) {
@@ -289,7 +367,7 @@ function bearerAuth(parts: OAuthParts) {
         401,
         'Authentication required: sign in with Eka or send an Eka access token as a Bearer token.',
       );
-      return;
+      return undefined;
     }
     let auth: AuthInfo;
     try {
@@ -303,21 +381,20 @@ function bearerAuth(parts: OAuthParts) {
       } else {
         jsonRpcError(res, 503, `${message}.`);
       }
-      return;
+      return undefined;
     }
     if (auth.extra?.kind === 'proxy' && !auth.scopes.includes(MCP_SCOPE)) {
       const message = `The access token lacks the "${MCP_SCOPE}" scope`;
       res.setHeader('WWW-Authenticate', challenge({ code: 'insufficient_scope', message }));
       jsonRpcError(res, 403, `${message}; sign in again asking for it.`);
-      return;
+      return undefined;
     }
-    (req as Request & { auth?: AuthInfo }).auth = auth;
-    next();
+    return auth;
   };
 }
 
 /** Whether a request carries the Host header more than once (RFC 9112 §3.2: answer 400). */
-function hasDuplicateHost(req: Request): boolean {
+function hasDuplicateHost(req: IncomingMessage): boolean {
   let count = 0;
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     if (req.rawHeaders[i]?.toLowerCase() === 'host') count += 1;
@@ -362,26 +439,6 @@ export async function startHttpServer(
   // Filled in once the port is known (port 0 picks a free one).
   const allowedHosts = new Set<string>(limits.allowedHosts);
   const allowedOrigins = new Set<string>(limits.allowedOrigins);
-
-  // One Host only (RFC 9112): two could make a proxy and this server disagree on the target.
-  app.use((req, res, next) => {
-    if (hasDuplicateHost(req)) {
-      jsonRpcError(res, 400, 'Bad request: more than one Host header.');
-      return;
-    }
-    next();
-  });
-
-  // DNS-rebinding protection: the Host must name this server.
-  app.use((req, res, next) => {
-    const host = req.headers.host?.toLowerCase();
-    if (req.path === '/health' && req.method === 'GET') return next();
-    if (!host || !allowedHosts.has(host)) {
-      jsonRpcError(res, 403, 'Forbidden: this server does not answer for that Host.');
-      return;
-    }
-    next();
-  });
 
   app.get('/health', async (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -481,30 +538,32 @@ export async function startHttpServer(
   }
 
   // The MCP endpoint.
-  const checkOrigin = (req: Request, res: Response, next: NextFunction) => {
-    const origin = req.headers.origin;
-    if (origin !== undefined && !allowedOrigins.has(origin.toLowerCase().replace(/\/+$/, ''))) {
-      jsonRpcError(res, 403, 'Forbidden: requests from that Origin are not allowed.');
-      return;
-    }
-    next();
-  };
-  const mcpChain = [checkOrigin, ...(oauth ? [bearerAuth(oauth)] : [])];
+  const authenticate = oauth ? bearerAuth(oauth) : undefined;
   const inFlight = new Set<Promise<void>>();
 
-  // Built once: every request is served by the same tools and API client, with its own token source.
-  const factory = createServerFactory({ config, tokenSource: requestScopedTokenSource(), logger });
+  /** Whose Eka token a request's tools call with, by the web request the SDK hands the factory. */
+  const requestSources = new WeakMap<globalThis.Request, TokenSource>();
+  // Built once: every request is served by the same tools and API client; the factory
+  // gives each request's protocol object the caller's token source.
+  const factory = createServerFactory({ config, tokenSource: outsideRequests, logger });
   // 2026-07-28 requests: the SDK's entry (it answers server/discover and checks the per-request envelope).
-  const mcpHandler = createMcpHandler(factory, {
-    legacy: 'reject',
-    maxRequestBodySize: limits.maxBodyBytes,
-    onerror: (error) => logger.debug('MCP request not served', { error: error.message }),
-  });
+  const mcpHandler = createMcpHandler(
+    (ctx) => factory({ tokenSource: ctx.requestInfo && requestSources.get(ctx.requestInfo) }),
+    {
+      legacy: 'reject',
+      maxRequestBodySize: limits.maxBodyBytes,
+      onerror: (error) => logger.debug('MCP request not served', { error: error.message }),
+    },
+  );
   // 2025-era requests (initialize, then requests without the envelope): the SDK's stateless
   // Streamable HTTP transport, as the entry's own legacy leg does, but answering with one JSON
   // body instead of a one-event SSE stream (cheaper, and what this server has always sent).
-  const serveLegacy = async (request: globalThis.Request, options?: McpHandlerRequestOptions) => {
-    const server = factory();
+  const serveLegacy = async (
+    request: globalThis.Request,
+    options: McpHandlerRequestOptions,
+    tokenSource: TokenSource,
+  ) => {
+    const server = factory({ tokenSource });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
@@ -521,29 +580,9 @@ export async function startHttpServer(
       teardown();
     }
   };
-  const bothEras = {
-    fetch: async (request: globalThis.Request, options?: McpHandlerRequestOptions) =>
-      (await isLegacyRequest(request, options?.parsedBody, { maxRequestBodySize: limits.maxBodyBytes }))
-        ? serveLegacy(request, options)
-        : mcpHandler.fetch(request, options),
-  };
-  const serveMcp = toNodeHandler(bothEras, {
-    maxRequestBodySize: limits.maxBodyBytes,
-    onerror: (error) => logger.error('MCP request failed', { error: error.message }),
-  });
-
-  app.post('/mcp', ...mcpChain, express.json({ limit: limits.maxBodyBytes }), (req, res) => {
-    const work = handleMcp(req, res).finally(() => inFlight.delete(work));
-    inFlight.add(work);
-  });
-  app.all('/mcp', checkOrigin, (_req, res) => {
-    res.setHeader('Allow', 'POST');
-    jsonRpcError(res, 405, 'Method not allowed: this server is stateless; send JSON-RPC requests with POST.');
-  });
 
   /** The token source for one request: the caller's own token in OAuth mode, the server's otherwise. */
-  function tokenSourceFor(req: Request): TokenSource {
-    const callerAuth = (req as Request & { auth?: AuthInfo }).auth;
+  function tokenSourceFor(callerAuth: AuthInfo | undefined): TokenSource {
     return callerAuth
       ? callerAuth.extra?.kind === 'proxy' && oauth
         ? // This server's own token: Eka is called with the sign-in's Eka tokens, never with it.
@@ -555,7 +594,107 @@ export async function startHttpServer(
       : (openTokenSource as TokenSource);
   }
 
-  async function handleMcp(req: Request, res: Response): Promise<void> {
+  /**
+   * One request to `/mcp`: the Origin check, the bearer token, the body (JSON,
+   * within the size limit), then the SDK, given the parsed body and a body-less
+   * web request (headers and cancellation), so nothing is read or serialised twice.
+   */
+  async function serveMcpEndpoint(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins.has(origin.toLowerCase().replace(/\/+$/, ''))) {
+      jsonRpcError(res, 403, 'Forbidden: requests from that Origin are not allowed.');
+      return;
+    }
+    if (req.method !== 'POST') {
+      jsonRpcError(
+        res,
+        405,
+        'Method not allowed: this server is stateless; send JSON-RPC requests with POST.',
+      );
+      return;
+    }
+    const callerAuth = authenticate ? await authenticate(req, res) : undefined;
+    if (authenticate && !callerAuth) return;
+    if (!isJsonContentType(req.headers['content-type'] ?? null)) {
+      jsonRpcError(res, 415, 'Unsupported Media Type: Content-Type must be application/json');
+      return;
+    }
+    const body = await readBody(req, limits.maxBodyBytes);
+    if (body === 'aborted') return;
+    if (body === 'too-large') {
+      res.setHeader('Connection', 'close');
+      jsonRpcError(res, 413, `Request body too large (limit ${limits.maxBodyBytes} bytes).`);
+      return;
+    }
+    let parsedBody: unknown;
+    try {
+      parsedBody = JSON.parse(body.toString('utf8'));
+    } catch {
+      jsonRpcError(res, 400, 'Parse error: the body is not valid JSON.', -32700);
+      return;
+    }
+
+    const abort = new AbortController();
+    let answered = false;
+    res.on('close', () => {
+      if (!answered) abort.abort();
+    });
+    const request = new globalThis.Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/mcp'}`, {
+      method: 'POST',
+      headers: protocolHeaders(req),
+      signal: abort.signal,
+    });
+    const tokenSource = tokenSourceFor(callerAuth);
+    requestSources.set(request, tokenSource);
+    const options: McpHandlerRequestOptions = {
+      parsedBody,
+      ...(callerAuth ? { authInfo: callerAuth } : {}),
+    };
+    // A request with the per-request envelope is never legacy (the SDK's own rule), and the
+    // entry classifies it anyway: only requests without one need the era decided here.
+    const legacy =
+      !hasEnvelopeClaim(parsedBody) &&
+      (await isLegacyRequest(request, parsedBody, { maxRequestBodySize: limits.maxBodyBytes }));
+    const response = legacy
+      ? await serveLegacy(request, options, tokenSource)
+      : await mcpHandler.fetch(request, options);
+    await writeResponse(response, res, abort.signal);
+    answered = true;
+  }
+
+  /** Writes the SDK's answer: a JSON body in one write with its length, an SSE stream (progress during a call) as it comes. */
+  async function writeResponse(response: globalThis.Response, res: ServerResponse, closed: AbortSignal) {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of response.headers) headers[name] = value;
+    if (response.body === null) {
+      res.writeHead(response.status, headers);
+      res.end();
+      return;
+    }
+    if (!(headers['content-type'] ?? '').startsWith('text/event-stream')) {
+      const bytes = Buffer.from(await response.arrayBuffer());
+      headers['content-length'] = String(bytes.length);
+      res.writeHead(response.status, headers);
+      res.end(bytes);
+      return;
+    }
+    res.writeHead(response.status, headers);
+    const gone = new Promise<void>((resolve) =>
+      closed.addEventListener('abort', () => resolve(), { once: true }),
+    );
+    try {
+      for await (const chunk of response.body) {
+        if (closed.aborted) break;
+        if (!res.write(chunk))
+          await Promise.race([new Promise((resolve) => res.once('drain', resolve)), gone]);
+      }
+    } catch {
+      // The client went away mid-stream: nothing left to answer.
+    }
+    res.end();
+  }
+
+  function handleMcp(req: IncomingMessage, res: ServerResponse): void {
     const deadline = setTimeout(() => {
       logger.warn('MCP request exceeded the time limit', { limitMs: limits.requestTimeoutMs });
       jsonRpcError(res, 503, 'The request took too long and was stopped; try again.');
@@ -563,13 +702,14 @@ export async function startHttpServer(
       res.end();
     }, limits.requestTimeoutMs);
     res.on('close', () => clearTimeout(deadline));
-    try {
-      await runWithTokenSource(tokenSourceFor(req), () => serveMcp(req, oneWriteResponse(res), req.body));
-    } catch (error) {
-      if (res.headersSent) return;
-      logger.error('MCP request failed', { error: error instanceof Error ? error.message : String(error) });
-      jsonRpcError(res, 500, 'Internal server error.', -32603);
-    }
+    const work = serveMcpEndpoint(req, res)
+      .catch((error: unknown) => {
+        logger.error('MCP request failed', { error: error instanceof Error ? error.message : String(error) });
+        if (!res.headersSent) jsonRpcError(res, 500, 'Internal server error.', -32603);
+        else res.end();
+      })
+      .finally(() => inFlight.delete(work));
+    inFlight.add(work);
   }
 
   // Body-parser and other errors: a clear JSON-RPC error, never a stack trace.
@@ -585,7 +725,24 @@ export async function startHttpServer(
     }
   });
 
-  const httpServer = app.listen({ host: config.host, port: config.port });
+  const httpServer = createServer((req, res) => {
+    // One Host only (RFC 9112): two could make a proxy and this server disagree on the target.
+    if (hasDuplicateHost(req)) {
+      jsonRpcError(res, 400, 'Bad request: more than one Host header.');
+      return;
+    }
+    // DNS-rebinding protection: the Host must name this server (the health check excepted).
+    const host = req.headers.host?.toLowerCase();
+    const mcp = isMcpTarget(req.url);
+    const health = req.method === 'GET' && (req.url === '/health' || req.url?.startsWith('/health?'));
+    if (!health && (!host || !allowedHosts.has(host))) {
+      jsonRpcError(res, 403, 'Forbidden: this server does not answer for that Host.');
+      return;
+    }
+    if (mcp) handleMcp(req, res);
+    else app(req, res);
+  });
+  httpServer.listen({ host: config.host, port: config.port });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('listening', resolve);
     httpServer.once('error', (error: NodeJS.ErrnoException) => {

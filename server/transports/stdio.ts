@@ -221,7 +221,7 @@ export async function startStdioServer(
     await close();
     ended();
   };
-  const handle = serveStdio(factory, {
+  const handle = serveStdio(() => factory(), {
     transport,
     onerror: (error) => logger.debug('stdio connection error', { error: error.message }),
   });

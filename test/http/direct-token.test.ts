@@ -176,11 +176,16 @@ describe('direct Eka token (Redis cache)', () => {
   });
 
   it('keeps validating live while Redis is down, and lets nothing through', async () => {
-    const token = await integratorToken(sandbox);
-    const client = await connectClient(first.url, token);
-    await client.callTool(PROBE_CALL);
+    const before = await integratorToken(sandbox);
+    const warm = await connectClient(first.url, before);
+    await warm.callTool(PROBE_CALL);
+    await warm.close();
 
     await redis.stop();
+    // A token this instance has not seen: no verdict can be kept while the store is down.
+    const token = await integratorToken(sandbox);
+    expect(token).not.toBe(before);
+    const client = await connectClient(first.url, token);
     sandbox.requests.clear();
     for (let i = 0; i < 5; i++) {
       const result = await client.callTool(PROBE_CALL);

@@ -81,4 +81,28 @@ describe('verdict cache lifetimes', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/validating tokens live/);
   });
+
+  it('answers a verdict the store holds from memory, for its lifetime in the store only', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const clock = () => now;
+    const store = new MemoryStore({ clock });
+    let reads = 0;
+    const get = store.get.bind(store);
+    store.get = async (key: string) => {
+      reads += 1;
+      return get(key);
+    };
+    const writer = new VerdictCache({ store, secret: 'server-secret', clock, logger: silentLogger() });
+    const reader = new VerdictCache({ store, secret: 'server-secret', clock, logger: silentLogger() });
+    await writer.put('tok-m', { active: true, sub: 'u9' });
+    // Another instance reads it from the store once, then from memory.
+    expect(await reader.get('tok-m')).toEqual({ active: true, sub: 'u9' });
+    expect(await reader.get('tok-m')).toEqual({ active: true, sub: 'u9' });
+    expect(await writer.get('tok-m')).toEqual({ active: true, sub: 'u9' });
+    expect(reads).toBe(1);
+    now += (VALID_VERDICT_TTL_SECONDS + 1) * 1000;
+    expect(await reader.get('tok-m')).toBeUndefined();
+    expect(await writer.get('tok-m')).toBeUndefined();
+    expect(reads).toBe(3);
+  });
 });

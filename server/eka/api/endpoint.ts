@@ -11,6 +11,7 @@
  * add fields) but use Eka's field names.
  */
 import { z } from 'zod/v4';
+import type { CallScope } from '../token-source';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -85,7 +86,9 @@ export type CallInput<E extends EkaEndpoint> = (E extends { params: infer P exte
     : { headers?: undefined }) & {
     /** Message for a 404, e.g. "No patient with that id". */
     notFoundMessage?: string;
-    /** Cancels the call (the MCP client gave up). */
+    /** The tool call this is made for: its cancellation and, in HTTP mode, the caller's token source. */
+    scope?: CallScope;
+    /** Cancels the call (outside a tool call; a scope's own signal wins). */
     signal?: AbortSignal;
   };
 

@@ -91,7 +91,7 @@ export function createStoredClientCredentialsTokenSource(
   return {
     kind: 'client-credentials',
     clientId: () => inner?.clientId() ?? config.clientId,
-    getAccessToken: async () => (await source()).getAccessToken(),
+    getAccessToken: async (scope) => (await source()).getAccessToken(scope),
     invalidate: async (rejected) => inner?.invalidate(rejected),
   };
 }

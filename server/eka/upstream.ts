@@ -1,0 +1,189 @@
+/**
+ * How the API client puts one request on the wire. By default Node's own
+ * HTTP client with a keep-alive agent per scheme: Eka calls are small JSON
+ * exchanges, and `fetch` costs about as much CPU again per call in objects,
+ * streams and header checks as the exchange itself (the HTTP benchmark
+ * measures both). A `fetch` given to the client (tests, a custom network
+ * stack) is used instead, through the same interface.
+ */
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate } from 'node:zlib';
+
+/** One request to Eka. */
+export interface UpstreamRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** The caller's cancellation: the exchange rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** The exchange rejects with `UpstreamTimeout` when Eka has not answered in full by then. */
+  timeoutMs: number;
+}
+
+/** Eka's answer, read to the end. */
+export interface UpstreamReply {
+  status: number;
+  ok: boolean;
+  /** A response header (lower-case name), `null` when absent. */
+  header(name: string): string | null;
+  bytes: Buffer;
+}
+
+export type Upstream = (request: UpstreamRequest) => Promise<UpstreamReply>;
+
+/** The largest reply read from Eka (an ABHA card image is the largest Eka sends, well under this). */
+export const MAX_REPLY_BYTES = 32 * 1024 * 1024;
+
+/** A reply larger than `MAX_REPLY_BYTES`, or one that could not be decoded. */
+export class UpstreamReplyError extends Error {}
+
+/** Eka did not answer in full within the request's time limit. */
+export class UpstreamTimeout extends Error {}
+
+type Decoder = (bytes: Buffer, options: { maxOutputLength: number }) => Promise<Buffer>;
+const decoders: Record<string, Decoder> = {
+  gzip: promisify(gunzip) as Decoder,
+  'x-gzip': promisify(gunzip) as Decoder,
+  deflate: promisify(inflate) as Decoder,
+  br: promisify(brotliDecompress) as Decoder,
+};
+
+/** The upstream over `fetch` (tests inject one). */
+export function fetchUpstream(fetchImpl: typeof fetch): Upstream {
+  return async (request) => {
+    // One controller for both the timeout and the caller's cancellation (cheaper than AbortSignal.any).
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new UpstreamTimeout('Eka did not answer in time'));
+    }, request.timeoutMs);
+    const { signal } = request;
+    const onCancel = () => controller.abort(signal?.reason);
+    if (signal?.aborted) onCancel();
+    else signal?.addEventListener('abort', onCancel, { once: true });
+    try {
+      const response = await fetchImpl(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        signal: controller.signal,
+      });
+      const bytes = Buffer.from(await response.arrayBuffer());
+      return {
+        status: response.status,
+        ok: response.ok,
+        header: (name) => response.headers.get(name),
+        bytes,
+      };
+    } catch (error) {
+      if (timedOut) throw new UpstreamTimeout('Eka did not answer in time', { cause: error });
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onCancel);
+    }
+  };
+}
+
+/**
+ * The upstream over Node's HTTP client: keep-alive connections (at most
+ * `maxSockets` per host), compressed replies decoded, replies capped at
+ * `MAX_REPLY_BYTES`.
+ */
+export function nodeUpstream(options: { maxSockets?: number } = {}): Upstream {
+  const agentOptions = { keepAlive: true, keepAliveMsecs: 1_000, maxSockets: options.maxSockets ?? 64 };
+  const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
+  const exchange = (request: UpstreamRequest, retried: boolean) =>
+    new Promise<UpstreamReply>((resolve, reject) => {
+      const secure = request.url.startsWith('https:');
+      const send = secure ? httpsRequest : httpRequest;
+      const headers: Record<string, string> = { 'accept-encoding': 'gzip, deflate, br', ...request.headers };
+      if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
+      const { signal } = request;
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      let settled = false;
+      let responded = false;
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        outgoing.destroy();
+        reject(error);
+      };
+      const timer = setTimeout(
+        () => fail(new UpstreamTimeout('Eka did not answer in time')),
+        request.timeoutMs,
+      );
+      const outgoing = send(
+        request.url,
+        { method: request.method, headers, agent: secure ? agents.https : agents.http },
+        (response: IncomingMessage) => {
+          responded = true;
+          const chunks: Buffer[] = [];
+          let size = 0;
+          response.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_REPLY_BYTES) {
+              fail(new UpstreamReplyError(`Eka's reply is larger than ${MAX_REPLY_BYTES} bytes`));
+              return;
+            }
+            chunks.push(chunk);
+          });
+          response.on('error', fail);
+          response.on('aborted', () => fail(new Error('Eka closed the connection mid-reply')));
+          response.on('end', () => {
+            if (settled) return;
+            const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+            const encoding = response.headers['content-encoding']?.trim().toLowerCase();
+            const decode = encoding && encoding !== 'identity' ? decoders[encoding] : undefined;
+            const finish = (bytes: Buffer) => {
+              if (settled) return;
+              settled = true;
+              clearTimeout(timer);
+              signal?.removeEventListener('abort', onAbort);
+              const status = response.statusCode ?? 0;
+              resolve({
+                status,
+                ok: status >= 200 && status < 300,
+                header: (name) => {
+                  const value = response.headers[name];
+                  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+                },
+                bytes,
+              });
+            };
+            if (!decode) {
+              finish(raw);
+              return;
+            }
+            decode(raw, { maxOutputLength: MAX_REPLY_BYTES }).then(finish, () =>
+              fail(new UpstreamReplyError(`Eka's reply could not be decoded (${encoding}), or is too large`)),
+            );
+          });
+        },
+      );
+      const onAbort = () => fail(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      outgoing.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive connection Eka closed while idle fails before Eka read anything: send again, once.
+        if (!settled && !responded && !retried && outgoing.reusedSocket && error.code === 'ECONNRESET') {
+          settled = true;
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          resolve(exchange(request, true));
+          return;
+        }
+        fail(error);
+      });
+      outgoing.end(request.body);
+    });
+  return (request) => exchange(request, false);
+}
