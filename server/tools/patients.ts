@@ -129,7 +129,7 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
           scope: extra,
         });
         const patients = records.map(toPatient);
-        for (const p of patients) rememberPatientName(client, p.patient_id, p.name);
+        for (const p of patients) rememberPatientName(client, extra, p.patient_id, p.name);
         const text =
           patients.length === 0
             ? `No patients match "${prefix}". Try a shorter prefix, another spelling, or get_patient_by_mobile.`
@@ -156,7 +156,7 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
           scope: extra,
         });
         const patient = toPatient(record);
-        rememberPatientName(client, patient_id, patient.name);
+        rememberPatientName(client, extra, patient_id, patient.name);
         return toolResult({ patient }, `Patient ${describePatient(patient)}.`);
       }),
   );
@@ -197,7 +197,7 @@ export function registerPatientTools(tools: ToolRegistry, deps: ToolDeps): void 
               query: { patient_id },
               scope: extra,
             });
-            rememberPatientName(client, patient_id, patient.name);
+            rememberPatientName(client, extra, patient_id, patient.name);
             const appointments = await withNames(client, list.appointments.map(toAppointment), extra);
             structured.appointments = appointments;
             text +=

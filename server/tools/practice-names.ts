@@ -1,7 +1,10 @@
 /**
  * Names for the ids in tool answers: doctors and clinics from one
  * business-entities call, patients from their profile, both kept in memory
- * for a few minutes per Eka client so a listing costs few extra calls.
+ * for a few minutes per caller so a listing costs few extra calls. The
+ * caller is the token source the call uses: the server's own in stdio and
+ * open mode, the request's in HTTP mode, so one caller's names are never
+ * shown to another.
  * A lookup that fails leaves the id alone: names help, they never fail a tool.
  */
 import { getPatient } from '../eka/api/patients';
@@ -23,8 +26,13 @@ export interface PracticeNames {
   clinicDoctors: Map<string, string[]>;
 }
 
-const practiceCache = new WeakMap<EkaClient, { at: number; names: Promise<PracticeNames> }>();
-const patientCache = new WeakMap<EkaClient, Map<string, { at: number; name: string }>>();
+const practiceCache = new WeakMap<object, { at: number; names: Promise<PracticeNames> }>();
+const patientCache = new WeakMap<object, Map<string, { at: number; name: string }>>();
+
+/** Whose names these are: the caller's token source when the scope names one, else the client's own. */
+function owner(client: EkaClient, scope: CallScope | undefined): object {
+  return scope?.tokenSource ?? client;
+}
 
 /** A doctor's name with one "Dr." in front, whether or not Eka's name already has it. */
 export function doctorTitle(name: string): string {
@@ -34,7 +42,8 @@ export function doctorTitle(name: string): string {
 
 /** The practice's doctor and clinic names, from one business-entities call reused for a few minutes. */
 export async function practiceNames(client: EkaClient, scope?: CallScope): Promise<PracticeNames> {
-  const cached = practiceCache.get(client);
+  const key = owner(client, scope);
+  const cached = practiceCache.get(key);
   if (cached && Date.now() - cached.at < NAMES_TTL_MS) return cached.names;
   const names = client.call(businessEntities, { scope }).then(({ data }) => ({
     doctors: new Map(
@@ -43,11 +52,11 @@ export async function practiceNames(client: EkaClient, scope?: CallScope): Promi
     clinics: new Map((data.clinics ?? []).flatMap((c) => (c.name ? [[c.clinic_id, c.name] as const] : []))),
     clinicDoctors: new Map((data.clinics ?? []).map((c) => [c.clinic_id, c.doctors ?? []] as const)),
   }));
-  practiceCache.set(client, { at: Date.now(), names });
+  practiceCache.set(key, { at: Date.now(), names });
   try {
     return await names;
   } catch {
-    practiceCache.delete(client);
+    practiceCache.delete(key);
     return { doctors: new Map(), clinics: new Map(), clinicDoctors: new Map() };
   }
 }
@@ -74,12 +83,18 @@ export async function clinicPhones(
 }
 
 /** Remembers a patient's name seen in a profile the tool read anyway. */
-export function rememberPatientName(client: EkaClient, patientId: string, name: string | undefined): void {
+export function rememberPatientName(
+  client: EkaClient,
+  scope: CallScope | undefined,
+  patientId: string,
+  name: string | undefined,
+): void {
   if (!name) return;
-  let cache = patientCache.get(client);
+  const key = owner(client, scope);
+  let cache = patientCache.get(key);
   if (!cache) {
     cache = new Map();
-    patientCache.set(client, cache);
+    patientCache.set(key, cache);
   }
   cache.delete(patientId);
   cache.set(patientId, { at: Date.now(), name });
@@ -94,7 +109,7 @@ export async function patientNames(
 ): Promise<Map<string, string>> {
   const names = new Map<string, string>();
   const missing: string[] = [];
-  const cache = patientCache.get(client);
+  const cache = patientCache.get(owner(client, scope));
   for (const id of new Set(ids)) {
     const hit = cache?.get(id);
     if (hit && Date.now() - hit.at < NAMES_TTL_MS) names.set(id, hit.name);
@@ -109,7 +124,7 @@ export async function patientNames(
           record.fln || [record.fn, record.mn, record.ln].filter((p) => typeof p === 'string' && p).join(' ');
         if (name) {
           names.set(id, name);
-          rememberPatientName(client, id, name);
+          rememberPatientName(client, scope, id, name);
         }
       } catch {
         // The id stays in the answer; a missing name is not worth failing the tool.

@@ -83,6 +83,8 @@ interface HttpLimits {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Callers whose token sources (and so their names in answers) are kept between requests. */
+const MAX_CALLER_SOURCES = 5_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 const SHUTDOWN_GRACE_MS = 10_000;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
@@ -581,17 +583,33 @@ export async function startHttpServer(
     }
   };
 
-  /** The token source for one request: the caller's own token in OAuth mode, the server's otherwise. */
+  /**
+   * The callers' token sources, one per sign-in or Eka token (the most recent
+   * few thousand): a caller's next request gets the same one, and with it the
+   * names its earlier calls read (see practice-names.ts), which no other
+   * caller's requests can reach.
+   */
+  const callerSources = new Map<string, TokenSource>();
   function tokenSourceFor(callerAuth: AuthInfo | undefined): TokenSource {
-    return callerAuth
-      ? callerAuth.extra?.kind === 'proxy' && oauth
+    if (!callerAuth) return openTokenSource as TokenSource;
+    const proxy = callerAuth.extra?.kind === 'proxy' && oauth;
+    const ekaClientId = (callerAuth.extra?.ekaClientId as string | undefined) ?? undefined;
+    const key = proxy
+      ? `grant ${callerAuth.extra?.grantId}`
+      : `token ${ekaClientId ?? ''} ${callerAuth.token}`;
+    let source = callerSources.get(key);
+    if (source) {
+      callerSources.delete(key);
+    } else {
+      source = proxy
         ? // This server's own token: Eka is called with the sign-in's Eka tokens, never with it.
-          oauth.grants.tokenSource(callerAuth.extra.grantId as string, oauth.settings.clientId)
-        : createCallerTokenSource(
-            callerAuth.token,
-            (callerAuth.extra?.ekaClientId as string | undefined) ?? undefined,
-          )
-      : (openTokenSource as TokenSource);
+          oauth.grants.tokenSource(callerAuth.extra?.grantId as string, oauth.settings.clientId)
+        : createCallerTokenSource(callerAuth.token, ekaClientId);
+    }
+    callerSources.set(key, source);
+    if (callerSources.size > MAX_CALLER_SOURCES)
+      callerSources.delete(callerSources.keys().next().value as string);
+    return source;
   }
 
   /**
