@@ -4,6 +4,10 @@
  *
  * - Baseline: a minimal Node HTTP proxy (bench/proxy.mjs) making the same
  *   upstream call (JSON-RPC in, one fetch to the sandbox, JSON-RPC out).
+ * - The SDK's floor: a bare server on the official SDK v2 HTTP entry
+ *   (bench/sdk-floor.mjs), fronted and calling upstream as ours is, with no
+ *   validation, permissions, journal or auth: against it, ours shows what
+ *   our own code costs; against the proxy, it shows what the SDK's costs.
  * - Ours, open mode: the shipped bundle with client credentials, called by a
  *   2026-07-28 client (per-request envelope) and by a 2025-06-18 client
  *   (stateless requests without the envelope).
@@ -166,10 +170,13 @@ async function startServer(
   return { url: `http://127.0.0.1:${port}/mcp`, child, pid: child.pid as number };
 }
 
-/** Starts bench/proxy.mjs in its own process. */
-function startProxy(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; pid: number }> {
+/** Starts a baseline (bench/proxy.mjs or bench/sdk-floor.mjs) in its own process. */
+function startBaseline(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess; pid: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(import.meta.dirname, 'proxy.mjs')], {
+    const child = spawn(process.execPath, [join(import.meta.dirname, script)], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -181,7 +188,7 @@ function startProxy(env: Record<string, string>): Promise<{ url: string; child: 
         resolve({ url: `http://127.0.0.1:${port}/mcp`, child, pid: child.pid as number });
       }
     });
-    child.on('exit', (code) => reject(new Error(`the proxy exited (${code}) before it was ready`)));
+    child.on('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
   });
 }
 
@@ -205,7 +212,16 @@ try {
     return ((await response.json()) as { access_token: string }).access_token;
   };
   const base = { EKA_API_BASE_URL: sandbox.apiBaseUrl };
-  const proxy = await startProxy({ ...base, EKA_TOKEN: await login(), EKA_CLIENT_ID: client_id });
+  const proxy = await startBaseline('proxy.mjs', {
+    ...base,
+    EKA_TOKEN: await login(),
+    EKA_CLIENT_ID: client_id,
+  });
+  const floor = await startBaseline('sdk-floor.mjs', {
+    ...base,
+    EKA_TOKEN: await login(),
+    EKA_CLIENT_ID: client_id,
+  });
   const open = await startServer({
     ...base,
     EKA_CLIENT_ID: client_id,
@@ -218,7 +234,7 @@ try {
     FASTMCP_SERVER_AUTH_EKACARE_CLIENT_SECRET: sandbox.clients.server.client_secret,
     FASTMCP_SERVER_AUTH_EKACARE_ISSUER: sandbox.issuer,
   });
-  children.push(proxy.child, open.child, oauth.child);
+  children.push(proxy.child, floor.child, open.child, oauth.child);
   const token = await login();
 
   const targets = {
@@ -228,6 +244,13 @@ try {
       pid: proxy.pid,
       headers: JSON_POST,
       body: legacyBody,
+    },
+    floor: {
+      label: `SDK v2 floor, ${MODERN}`,
+      url: floor.url,
+      pid: floor.pid,
+      headers: MODERN_HEADERS,
+      body: modernBody,
     },
     modern: {
       label: `ours, open, ${MODERN}`,
@@ -283,13 +306,18 @@ try {
       );
     }
     const baseline = result.get(targets.proxy) as Figures;
+    const floorF = result.get(targets.floor) as Figures;
     console.log(`concurrency ${concurrency}`);
     for (const target of all) {
       const f = result.get(target) as Figures;
       const ratios =
         target === targets.proxy
           ? ''
-          : `   vs proxy: throughput ${(f.rps / baseline.rps).toFixed(2)} (aim >= 0.85), p99 ${(f.p99 / baseline.p99).toFixed(2)} (aim <= 1.5), cpu ${(f.cpu / baseline.cpu).toFixed(2)}`;
+          : `   vs proxy: throughput ${(f.rps / baseline.rps).toFixed(2)} (aim >= 0.85), p99 ${(f.p99 / baseline.p99).toFixed(2)} (aim <= 1.5), cpu ${(f.cpu / baseline.cpu).toFixed(2)}${
+              target === targets.floor
+                ? ''
+                : `   vs SDK floor: throughput ${(f.rps / floorF.rps).toFixed(2)}, cpu ${(f.cpu / floorF.cpu).toFixed(2)}`
+            }`;
       console.log(`  ${target.label.padEnd(30)} ${fmt(f)}${ratios}`);
     }
     const openF = result.get(targets.modern) as Figures;
