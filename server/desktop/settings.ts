@@ -1,7 +1,7 @@
 import { constants, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, watch } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import Conf, { type Options as ConfOptions } from 'conf';
+import type { default as Conf, Options as ConfOptions } from 'conf';
 import { type ParseError, parse as parseJsonc } from 'jsonc-parser';
 import { z } from 'zod';
 import { type EkaEnvironment, ENVIRONMENTS } from '../config/environments';
@@ -116,10 +116,20 @@ export function settingsJsonSchema(): { properties: Record<string, Record<string
   return { properties: { ...(schema.properties ?? {}), [INTERNAL_KEY]: { type: 'object' } } };
 }
 
-/** The store class behind the settings: conf under Node, electron-store in Electron's main process. */
-export type SettingsBackend = (options: ConfOptions<RawSettings>) => Conf<RawSettings>;
+/**
+ * The store class behind the settings: conf under Node, electron-store in
+ * Electron's main process. Only a change opens it: reading parses the file
+ * itself, so a server that only reads never loads conf (or its JSON-schema
+ * validator).
+ */
+export type SettingsBackend = (
+  options: ConfOptions<RawSettings>,
+) => Conf<RawSettings> | Promise<Conf<RawSettings>>;
 
-const confBackend: SettingsBackend = (options) => new Conf<RawSettings>(options);
+const confBackend: SettingsBackend = async (options) => {
+  const { default: ConfStore } = await import('conf');
+  return new ConfStore<RawSettings>(options);
+};
 
 /** File name of the copy kept of a settings file before it migrates to `version`. */
 export function settingsBackupName(version: string): string {
@@ -186,13 +196,13 @@ export function createFileSettingsStore(
   };
 
   /** conf over the file; opening it runs (and writes) the pending migrations. */
-  const open = (): Conf<RawSettings> => {
+  const open = async (): Promise<Conf<RawSettings>> => {
     if (conf) return conf;
     const raw = readRaw();
     if (raw && versionOf(raw) === SETTINGS_SCHEMA_VERSION) parseSettings(withoutInternal(raw), file);
     backupsMade.length = 0;
     try {
-      conf = backend({
+      conf = await backend({
         cwd: dir,
         configName: 'settings',
         projectVersion: SETTINGS_SCHEMA_VERSION,
@@ -224,18 +234,12 @@ export function createFileSettingsStore(
     return conf;
   };
 
+  // Reading never needs conf: the file is parsed and checked against the same schema here
+  // (conf's own check is the JSON schema derived from it), an older one migrated in memory.
   const read = async (): Promise<Settings> => {
-    if (!conf) {
-      const raw = readRaw();
-      if (raw === null) return parseSettings({}, file);
-      if (versionOf(raw) !== SETTINGS_SCHEMA_VERSION) return parseSettings(migratedInMemory(raw), file);
-    }
-    let raw: RawSettings;
-    try {
-      raw = open().store;
-    } catch (cause) {
-      throw asSettingsError(cause, file) ?? unreadable(cause);
-    }
+    const raw = readRaw();
+    if (raw === null) return parseSettings({}, file);
+    if (versionOf(raw) !== SETTINGS_SCHEMA_VERSION) return parseSettings(migratedInMemory(raw), file);
     return parseSettings(withoutInternal(raw), file);
   };
 
@@ -252,7 +256,7 @@ export function createFileSettingsStore(
       const settings = parseSettings(next, 'the requested change');
       try {
         mkdirSync(dir, { recursive: true });
-        open().store = { ...settings };
+        (await open()).store = { ...settings };
       } catch (cause) {
         throw (
           asSettingsError(cause, file) ??
