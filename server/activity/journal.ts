@@ -225,7 +225,8 @@ export function createJournal(options: JournalOptions): Journal {
       queue.push({ entry, done: (error) => (error === undefined ? resolve() : reject(error)) });
       if (!flushing) {
         flushing = true;
-        void flush();
+        // Every call answered in this turn of the event loop goes out in the same write.
+        setImmediate(() => void flush());
       }
     });
 

@@ -156,11 +156,16 @@ export class EkaClient {
 
   /** The full URL for a path and query. */
   url(path: string, query?: EkaRequest['query']): string {
-    const url = new URL(`${this.#base}${path}`);
-    for (const [key, value] of Object.entries(query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value));
+    let search = '';
+    if (query) {
+      const params = new URLSearchParams();
+      for (const key in query) {
+        const value = query[key];
+        if (value !== undefined) params.set(key, String(value));
+      }
+      search = params.size > 0 ? `?${params}` : '';
     }
-    return url.toString();
+    return `${this.#base}${path}${search}`;
   }
 
   /**

@@ -54,7 +54,8 @@ export function idField(what: string) {
     .trim()
     .min(1, `${what} is required.`)
     .max(128, `${what} is too long to be an Eka id.`)
-    .regex(/^[A-Za-z0-9_.:-]+$/, `${what} may contain only letters, digits, '-', '_', '.' and ':'.`);
+    .regex(/^[A-Za-z0-9_.:-]+$/, `${what} may contain only letters, digits, '-', '_', '.' and ':'.`)
+    .refine((value) => !/^\.+$/.test(value), `${what} must be an Eka id, not dots.`);
 }
 
 /** A patient's gender as Eka codes it. */

@@ -11,7 +11,7 @@ import { completeAppointment, listAppointments } from '../../server/eka/api/appo
 import { ContractViolation, type EkaEndpoint, pathParamNames } from '../../server/eka/api/endpoint';
 import { ekaEndpoints } from '../../server/eka/api/index';
 import { searchProtocols } from '../../server/eka/api/knowledge';
-import { createPatient, searchPatients } from '../../server/eka/api/patients';
+import { createPatient, getPatient, searchPatients } from '../../server/eka/api/patients';
 import { EkaClient } from '../../server/eka/client';
 import { createOpenTokenSource } from '../../server/eka/token-sources/open';
 import { createLogger } from '../../server/logging';
@@ -150,6 +150,12 @@ describe('the API client holds requests to the descriptions', () => {
     expect(hits.length).toBeGreaterThan(0);
     expect(typeof hits[0]!.oid).toBe('string');
     expect(sent).toHaveLength(1);
+  });
+
+  it('refuses a path parameter of dots, which would name another path, and sends nothing', async () => {
+    for (const oid of ['.', '..', '...']) {
+      await refuses(() => client.call(getPatient, { params: { oid } }), 'params', /only dots/);
+    }
   });
 
   it('refuses a query the description does not allow', async () => {

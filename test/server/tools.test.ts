@@ -199,6 +199,18 @@ describe('patients', () => {
     expect(textOf(future)).toMatch(/future/);
   });
 
+  it('refuses an id of dots as invalid input before anything reaches Eka', async () => {
+    const since = Date.now();
+    for (const patient_id of ['.', '..']) {
+      const result = await server.call('get_comprehensive_patient_profile', { patient_id });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/Input validation error.*must be an Eka id, not dots/s);
+    }
+    expect(sandbox.requests.list().filter((r) => r.time >= since && r.path.startsWith('/profiles/'))).toEqual(
+      [],
+    );
+  });
+
   it('get_comprehensive_patient_profile answers an unknown id with a clear not-found error', async () => {
     const result = await server.call('get_comprehensive_patient_profile', { patient_id: 'no-such-patient' });
     expect(result.isError).toBe(true);

@@ -153,6 +153,10 @@ export function fillPath(endpoint: EkaEndpoint, params: Record<string, unknown> 
     if (value === undefined || value === null || value === '') {
       throw new ContractViolation(endpoint.id, 'params', `missing path parameter "${name}"`);
     }
+    // "." and ".." would name another path once a URL is resolved: never an Eka id.
+    if (/^\.+$/.test(String(value))) {
+      throw new ContractViolation(endpoint.id, 'params', `path parameter "${name}" is only dots`);
+    }
     return encodeURIComponent(String(value));
   });
 }
