@@ -22,7 +22,7 @@ const headers = {
 };
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-function getJson(url) {
+function getJson(url, retried = false) {
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(url, { headers, agent }, (response) => {
       const chunks = [];
@@ -30,7 +30,11 @@ function getJson(url) {
       response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
       response.on('error', reject);
     });
-    outgoing.on('error', reject);
+    outgoing.on('error', (error) => {
+      // A kept-alive connection the sandbox closed while idle: send again, once (as our client does).
+      if (!retried && outgoing.reusedSocket && error.code === 'ECONNRESET') resolve(getJson(url, true));
+      else reject(error);
+    });
     outgoing.end();
   });
 }

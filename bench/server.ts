@@ -11,8 +11,8 @@
  *   the machine was.
  * - Tool-call overhead: `search_patients` through the server (the SDK's
  *   Client over stdio, client-credentials mode) against the sandbox vs the
- *   same HTTP request made directly with the same HTTP client the server uses
- *   (Node's fetch, which keeps connections alive in both processes) to the
+ *   same HTTP request made directly with Node's fetch (keep-alive; the server
+ *   uses Node's HTTP client with keep-alive, which costs less per call) to the
  *   sandbox running in a process of its own (as Eka is elsewhere), after a
  *   warm-up, over several hundred interleaved calls: median and p95. Once
  *   against the sandbox as it is and once with a simulated 20 ms upstream
