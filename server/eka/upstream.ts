@@ -92,9 +92,10 @@ export function fetchUpstream(fetchImpl: typeof fetch): Upstream {
 /**
  * The upstream over Node's HTTP client: keep-alive connections (at most
  * `maxSockets` per host), compressed replies decoded, replies capped at
- * `MAX_REPLY_BYTES`.
+ * `maxReplyBytes` (`MAX_REPLY_BYTES` by default), compressed or not.
  */
-export function nodeUpstream(options: { maxSockets?: number } = {}): Upstream {
+export function nodeUpstream(options: { maxSockets?: number; maxReplyBytes?: number } = {}): Upstream {
+  const maxReply = options.maxReplyBytes ?? MAX_REPLY_BYTES;
   const agentOptions = { keepAlive: true, keepAliveMsecs: 1_000, maxSockets: options.maxSockets ?? 64 };
   const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
   const exchange = (request: UpstreamRequest, retried: boolean) =>
@@ -131,8 +132,8 @@ export function nodeUpstream(options: { maxSockets?: number } = {}): Upstream {
           let size = 0;
           response.on('data', (chunk: Buffer) => {
             size += chunk.length;
-            if (size > MAX_REPLY_BYTES) {
-              fail(new UpstreamReplyError(`Eka's reply is larger than ${MAX_REPLY_BYTES} bytes`));
+            if (size > maxReply) {
+              fail(new UpstreamReplyError(`Eka's reply is larger than ${maxReply} bytes`));
               return;
             }
             chunks.push(chunk);
@@ -164,7 +165,7 @@ export function nodeUpstream(options: { maxSockets?: number } = {}): Upstream {
               finish(raw);
               return;
             }
-            decode(raw, { maxOutputLength: MAX_REPLY_BYTES }).then(finish, () =>
+            decode(raw, { maxOutputLength: maxReply }).then(finish, () =>
               fail(new UpstreamReplyError(`Eka's reply could not be decoded (${encoding}), or is too large`)),
             );
           });
