@@ -24,8 +24,8 @@
  *   npm run bench:http [-- --requests 3000 --concurrency 16,64 --warmup 300]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { poll } from '../test/support/poll';
@@ -45,6 +45,9 @@ const CONCURRENCIES = values.concurrency.split(',').map(Number);
 const WARMUP = Number(values.warmup);
 const CALL = { name: 'search_patients', arguments: { prefix: 'a', limit: 3 } };
 const MODERN = '2026-07-28';
+/** The servers' settings folder for this run (their activity journal goes there, not to the user's). */
+const BENCH_HOME = mkdtempSync(join(tmpdir(), 'eka-bench-home-'));
+process.on('exit', () => rmSync(BENCH_HOME, { recursive: true, force: true }));
 
 interface Target {
   label: string;
@@ -152,6 +155,7 @@ async function startServer(
   const port = await freePort();
   const { child, output } = spawnServer(['--transport', 'http', '--log-level', 'warn'], {
     ...env,
+    EKA_MCP_HOME: BENCH_HOME,
     EKA_MCP_SERVER_PORT: String(port),
     ...(env.FASTMCP_SERVER_AUTH_EKACARE_CLIENT_ID
       ? { FASTMCP_SERVER_AUTH_EKACARE_BASE_URL: `http://127.0.0.1:${port}` }

@@ -26,8 +26,8 @@
  *   npm run bench [-- --runs 21 --calls 500 --bundle path/to/bundle.mjs]
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/client';
@@ -47,6 +47,9 @@ const CALLS = Number(values.calls);
 const BUNDLE = values.bundle;
 const BARE = join(ROOT, 'bench/bare-server.mjs');
 const CLOCK_TICK_MS = 10; // USER_HZ is 100 on Linux.
+/** The servers' settings folder for this run (their activity journal goes there, not to the user's). */
+const BENCH_HOME = mkdtempSync(join(tmpdir(), 'eka-bench-home-'));
+process.on('exit', () => rmSync(BENCH_HOME, { recursive: true, force: true }));
 
 interface Start {
   wallMs: number;
@@ -89,7 +92,12 @@ function coldStart(file: string): Promise<Start> {
     const started = performance.now();
     const child = spawn(process.execPath, [file], {
       stdio: ['pipe', 'pipe', 'ignore'],
-      env: { PATH: process.env.PATH ?? '', EKA_MCP_MODE: 'open', EKA_API_BASE_URL: 'http://127.0.0.1:9' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        EKA_MCP_HOME: BENCH_HOME,
+        EKA_MCP_MODE: 'open',
+        EKA_API_BASE_URL: 'http://127.0.0.1:9',
+      },
       cwd: ROOT,
     });
     const send = (m: unknown) => child.stdin.write(`${JSON.stringify(m)}\n`);
@@ -149,6 +157,7 @@ async function benchOverhead() {
     args: [BUNDLE],
     env: {
       PATH: process.env.PATH ?? '',
+      EKA_MCP_HOME: BENCH_HOME,
       EKA_API_BASE_URL: sandbox.apiBaseUrl,
       EKA_CLIENT_ID: client_id,
       EKA_CLIENT_SECRET: client_secret,

@@ -25,10 +25,14 @@ export interface ServerHandle {
   call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
 }
 
-/** PATH, HOME and the session-bus variables the OS keychain needs, and nothing else from the test's environment. */
+/**
+ * PATH, HOME, the session-bus variables the OS keychain needs and the test
+ * run's settings folder (see global-setup.ts), and nothing else from the
+ * test's environment.
+ */
 export function keychainEnv(): Record<string, string> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
-  for (const key of ['DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'XDG_DATA_HOME']) {
+  for (const key of ['DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'XDG_DATA_HOME', 'EKA_MCP_HOME']) {
     const value = process.env[key];
     if (value) env[key] = value;
   }

@@ -34,7 +34,13 @@ async function inspector(
 ) {
   const { stdout } = await run(process.execPath, [INSPECTOR, '--cli', ...target, ...args], {
     cwd: EMPTY_CWD,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      // The test run's settings folder (global-setup.ts), so the server's journal stays out of the user's.
+      ...(process.env.EKA_MCP_HOME ? { EKA_MCP_HOME: process.env.EKA_MCP_HOME } : {}),
+      ...env,
+    },
     maxBuffer: 16 * 1024 * 1024,
   });
   return JSON.parse(stdout) as Record<string, unknown>;
@@ -55,6 +61,7 @@ describe('MCP Inspector CLI', () => {
       EKA_API_BASE_URL: sandbox.apiBaseUrl,
       EKA_CLIENT_ID: sandbox.clients.integrator.client_id,
       EKA_CLIENT_SECRET: sandbox.clients.integrator.client_secret,
+      ...(process.env.EKA_MCP_HOME ? { EKA_MCP_HOME: process.env.EKA_MCP_HOME } : {}),
     };
     const out = await inspector(
       [

@@ -18,11 +18,16 @@ interface Run {
 }
 
 /** Runs the bundle, feeds `chunks` to stdin one by one, closes stdin and waits for the exit. */
+/** The test run's settings folder (global-setup.ts), so the server's journal stays out of the user's. */
+function testHome(): Record<string, string> {
+  return process.env.EKA_MCP_HOME ? { EKA_MCP_HOME: process.env.EKA_MCP_HOME } : {};
+}
+
 function runServer(args: string[], env: Record<string, string>, chunks: (string | Buffer)[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SERVER_BUNDLE, ...args], {
       cwd: EMPTY_CWD,
-      env: { PATH: process.env.PATH ?? '', ...env },
+      env: { PATH: process.env.PATH ?? '', ...testHome(), ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -157,7 +162,12 @@ describe('stdin closing', () => {
       });
       const child = spawn(process.execPath, [SERVER_BUNDLE], {
         cwd: EMPTY_CWD,
-        env: { PATH: process.env.PATH ?? '', EKA_MCP_MODE: 'open', EKA_API_BASE_URL: sandbox.apiBaseUrl },
+        env: {
+          PATH: process.env.PATH ?? '',
+          ...testHome(),
+          EKA_MCP_MODE: 'open',
+          EKA_API_BASE_URL: sandbox.apiBaseUrl,
+        },
         stdio: ['pipe', 'pipe', 'ignore'],
       });
       let stdout = '';
@@ -190,7 +200,7 @@ describe('startup failures write to stderr only', () => {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [SERVER_BUNDLE, ...args], {
         cwd: EMPTY_CWD,
-        env: { PATH: process.env.PATH ?? '', ...env },
+        env: { PATH: process.env.PATH ?? '', ...testHome(), ...env },
       });
       let stdout = '';
       let stderr = '';

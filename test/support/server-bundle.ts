@@ -4,11 +4,15 @@ import { join } from 'node:path';
 /** The shipped server entry (it imports the built bundle). */
 export const serverBin = join(import.meta.dirname, '../../bin/eka-mcp-server.mjs');
 
-/** The environment without any inherited Eka or auth settings, in the sandbox environment, plus `extra`. */
+/**
+ * The environment without any inherited Eka or auth settings (but the test
+ * run's settings folder, see global-setup.ts), in the sandbox environment,
+ * plus `extra`.
+ */
 export function cleanServerEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('EKA_') && !key.startsWith('FASTMCP_')) env[key] = value;
+    if ((!key.startsWith('EKA_') && !key.startsWith('FASTMCP_')) || key === 'EKA_MCP_HOME') env[key] = value;
   }
   return { ...env, EKA_ENV: 'sandbox', ...extra };
 }
