@@ -185,6 +185,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
     };
     const onEnd = () => done(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     const onAbort = () => done('aborted');
+    // A stream error after the answer (the client reset the connection) has nobody left to tell.
+    req.on('error', () => undefined);
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onAbort);
@@ -624,6 +626,7 @@ export async function startHttpServer(
       return;
     }
     if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
       jsonRpcError(
         res,
         405,

@@ -127,6 +127,58 @@ describe('HTTP transport, open mode', () => {
   it('refuses GET on /mcp (stateless: no server-initiated stream)', async () => {
     const response = await fetch(server.url, { headers: { accept: 'text/event-stream' } });
     expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+  });
+
+  it('refuses a body that is not JSON by its Content-Type with 415', async () => {
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(response.status).toBe(415);
+    expect(await response.json()).toMatchObject({
+      error: { message: /Content-Type must be application\/json/ },
+    });
+  });
+
+  it('refuses a chunked body (no Content-Length) once it passes the limit, and stays up', async () => {
+    const chunk = new TextEncoder().encode(' '.repeat(256 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // Up to 4 MB of padding, then the stream would go on: the server must stop it at 1 MB.
+        if (sent >= 16) controller.close();
+        else controller.enqueue(chunk);
+        sent += 1;
+      },
+    });
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    const after = await fetch(`http://127.0.0.1:${server.port}/health`);
+    expect(after.status).toBe(200);
+  });
+
+  it('routes /mcp as a router would: any case, one trailing slash, a query', async () => {
+    for (const path of ['/MCP', '/mcp/', '/mcp?x=1']) {
+      const response = await fetch(`http://127.0.0.1:${server.port}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2025-06-18',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      });
+      expect(response.status, path).toBe(200);
+      const listed = (await response.json()) as { result?: { tools?: unknown[] } };
+      expect(listed.result?.tools?.length, path).toBeGreaterThan(0);
+    }
   });
 });
 
