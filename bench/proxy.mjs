@@ -8,6 +8,7 @@
 //   EKA_API_BASE_URL=... EKA_TOKEN=... EKA_CLIENT_ID=... node bench/proxy.mjs
 // prints {"port":N} on stdout once listening on 127.0.0.1.
 import { createServer } from 'node:http';
+import { searchQuery, searchResult } from './baseline-search.mjs';
 
 const api = process.env.EKA_API_BASE_URL;
 const headers = {
@@ -22,28 +23,10 @@ const server = createServer((req, res) => {
   req.on('end', async () => {
     const request = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     const args = request.params.arguments;
-    const query = new URLSearchParams({
-      prefix: args.prefix,
-      limit: String(args.limit),
-      select: 'dob,gen,abha',
-    });
-    const upstream = await fetch(`${api}/profiles/v1/patient/search?${query}`, { headers });
-    const found = await upstream.json();
-    if (!Array.isArray(found)) throw new Error(`search answered ${upstream.status}`);
-    const patients = found.map((p) => ({
-      patient_id: p.oid,
-      name: p.fln,
-      mobile: p.mobile,
-      dob: p.dob,
-      gender: p.gen,
-      abha: p.abha,
-    }));
-    const text = `${patients.length} patient(s) match "${args.prefix}":\n${patients.map((p) => `- ${p.name}, id ${p.patient_id}`).join('\n')}`;
-    const body = JSON.stringify({
-      jsonrpc: '2.0',
-      id: request.id,
-      result: { content: [{ type: 'text', text }], structuredContent: { patients, count: patients.length } },
-    });
+    const upstream = await fetch(`${api}/profiles/v1/patient/search?${searchQuery(args)}`, { headers });
+    if (!upstream.ok) throw new Error(`search answered ${upstream.status}`);
+    const result = searchResult(await upstream.json(), args.prefix);
+    const body = JSON.stringify({ jsonrpc: '2.0', id: request.id, result });
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(body);
   });

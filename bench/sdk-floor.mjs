@@ -13,6 +13,7 @@
 // prints {"port":N} on stdout once listening on 127.0.0.1.
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import { createMcpHandler, Server } from '@modelcontextprotocol/server';
+import { searchQuery, searchResult } from './baseline-search.mjs';
 
 const api = process.env.EKA_API_BASE_URL;
 const headers = {
@@ -51,22 +52,8 @@ function factory() {
   server.setRequestHandler('tools/list', () => ({ tools: TOOLS }));
   server.setRequestHandler('tools/call', async (request) => {
     const args = request.params.arguments;
-    const query = new URLSearchParams({
-      prefix: args.prefix,
-      limit: String(args.limit),
-      select: 'dob,gen,abha',
-    });
-    const found = await getJson(`${api}/profiles/v1/patient/search?${query}`);
-    const patients = found.map((p) => ({
-      patient_id: p.oid,
-      name: p.fln,
-      mobile: p.mobile,
-      dob: p.dob,
-      gender: p.gen,
-      abha: p.abha,
-    }));
-    const text = `${patients.length} patient(s) match "${args.prefix}":\n${patients.map((p) => `- ${p.name}, id ${p.patient_id}`).join('\n')}`;
-    return { content: [{ type: 'text', text }], structuredContent: { patients, count: patients.length } };
+    const found = await getJson(`${api}/profiles/v1/patient/search?${searchQuery(args)}`);
+    return searchResult(found, args.prefix);
   });
   return server;
 }
