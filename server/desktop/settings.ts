@@ -195,8 +195,18 @@ export function createFileSettingsStore(
     }
   };
 
-  /** conf over the file; opening it runs (and writes) the pending migrations. */
-  const open = async (): Promise<Conf<RawSettings>> => {
+  /** conf over the file, opened once even when changes come at once. */
+  let opening: Promise<Conf<RawSettings>> | undefined;
+  const open = (): Promise<Conf<RawSettings>> => {
+    opening ??= openConf().catch((cause: unknown) => {
+      opening = undefined;
+      throw cause;
+    });
+    return opening;
+  };
+
+  /** Opens conf over the file; opening it runs (and writes) the pending migrations. */
+  const openConf = async (): Promise<Conf<RawSettings>> => {
     if (conf) return conf;
     const raw = readRaw();
     if (raw && versionOf(raw) === SETTINGS_SCHEMA_VERSION) parseSettings(withoutInternal(raw), file);
