@@ -51,9 +51,35 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
+/**
+ * Every browser step here is bounded well inside the test's own time limit, so
+ * a stuck step fails with its own name rather than as a test timeout.
+ */
+const STEP_MS = 15_000;
+
+/** `promise`, or an error naming `what` once `ms` have passed. */
+async function within<T>(what: string, promise: Promise<T>, ms = STEP_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Closes `context` without letting a slow close hide the test's own outcome. */
+async function closeContext(context: BrowserContext): Promise<void> {
+  await within('closing a browser context', context.close(), 5_000).catch(() => {});
+}
+
 /** A browser context whose requests to the attacker's site are recorded (and answered), never sent. */
 async function contextWatchingAttacker(): Promise<{ context: BrowserContext; hits: URL[] }> {
-  const context = await browser.newContext();
+  const context = await within('opening a browser context', browser.newContext());
+  context.setDefaultTimeout(STEP_MS);
+  context.setDefaultNavigationTimeout(STEP_MS);
   const hits: URL[] = [];
   await context.route('https://attacker.example/**', async (route) => {
     hits.push(new URL(route.request().url()));
@@ -65,6 +91,7 @@ async function contextWatchingAttacker(): Promise<{ context: BrowserContext; hit
 async function registerAttackerClient(): Promise<string> {
   const response = await fetch(`${server.baseUrl}/register`, {
     method: 'POST',
+    signal: AbortSignal.timeout(STEP_MS),
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       client_name: 'Clinic helper',
@@ -93,13 +120,13 @@ function authorizeUrl(clientId: string): string {
 
 /** In `context`: opens our consent page, allows, and returns the Eka sign-in URL it was sent to. */
 async function consentAndStopAtEka(context: BrowserContext, clientId: string): Promise<string> {
-  const page = await context.newPage();
+  const page = await within('opening a page', context.newPage());
   await page.goto(authorizeUrl(clientId));
   const allowed = page.waitForResponse((response) => response.url().endsWith('/oauth/consent'));
   await page.getByRole('button', { name: 'Allow and sign in' }).click();
   const ekaUrl = (await allowed).headers().location ?? '';
   expect(ekaUrl.startsWith(sandbox.issuer)).toBe(true);
-  await page.close();
+  await within('closing the consent page', page.close());
   return ekaUrl;
 }
 
@@ -114,7 +141,7 @@ describe('the consent bypass walk-through', () => {
       expect(new URL(ekaUrl).searchParams.get('redirect_uri')).toBe(`${server.baseUrl}/oauth/callback`);
 
       // The clinician, in their own browser, signs in at Eka through the attacker's link.
-      const page = await victim.context.newPage();
+      const page = await within('opening a page', victim.context.newPage());
       await page.goto(ekaUrl);
       await submitSandboxLogin(page, sandbox.clinician);
       await page.getByRole('button', { name: 'Allow' }).click();
@@ -128,13 +155,13 @@ describe('the consent bypass walk-through', () => {
       expect(attacker.hits).toEqual([]);
 
       // The login is spent: replaying Eka's redirect in the attacker's browser gives nothing either.
-      const replay = await attacker.context.newPage();
+      const replay = await within('opening a page', attacker.context.newPage());
       const response = await replay.goto(page.url());
       expect(response?.status()).toBe(400);
       expect(attacker.hits).toEqual([]);
     } finally {
-      await attacker.context.close();
-      await victim.context.close();
+      await closeContext(attacker.context);
+      await closeContext(victim.context);
     }
   });
 
@@ -142,7 +169,7 @@ describe('the consent bypass walk-through', () => {
     const user = await contextWatchingAttacker();
     try {
       const clientId = await registerAttackerClient();
-      const page = await user.context.newPage();
+      const page = await within('opening a page', user.context.newPage());
       await page.goto(authorizeUrl(clientId));
       await page.getByRole('button', { name: 'Allow and sign in' }).click();
       await submitSandboxLogin(page, sandbox.clinician);
@@ -151,7 +178,7 @@ describe('the consent bypass walk-through', () => {
       expect(user.hits[0]?.searchParams.get('code')).toMatch(/\S{20,}/);
       expect(user.hits[0]?.searchParams.get('state')).toBe('attacker-state');
     } finally {
-      await user.context.close();
+      await closeContext(user.context);
     }
   });
 });
@@ -186,9 +213,11 @@ async function providerTokenFor(resource: string): Promise<string> {
     code_challenge_method: 'S256',
     resource,
   }).toString();
-  const context = await browser.newContext();
+  const context = await within('opening a browser context', browser.newContext());
+  context.setDefaultTimeout(STEP_MS);
+  context.setDefaultNavigationTimeout(STEP_MS);
   try {
-    const page = await context.newPage();
+    const page = await within('opening a page', context.newPage());
     await signInOnSandbox(page, url.href, sandbox.clinician);
     const { client_id, client_secret } = sandbox.clients.server;
     const response = await fetch(discovery.token_endpoint, {
@@ -199,7 +228,7 @@ async function providerTokenFor(resource: string): Promise<string> {
       },
       body: new URLSearchParams({
         grant_type: 'authorization_code',
-        code: await code,
+        code: await within("the provider's redirect with a code", code),
         redirect_uri: redirectUri,
         code_verifier: verifier,
         resource,
@@ -208,7 +237,7 @@ async function providerTokenFor(resource: string): Promise<string> {
     expect(response.status).toBe(200);
     return ((await response.json()) as { access_token: string }).access_token;
   } finally {
-    await context.close();
+    await closeContext(context);
     listener.close();
   }
 }
