@@ -15,13 +15,16 @@
  *   direct Eka token, checked once at Eka and then answered from the cache.
  *
  * The sandbox, the proxy and each server run in processes of their own; the
- * load comes from this one. Every target gets a warm-up, then two rounds per
- * concurrency, interleaved so drift on a shared machine hits all alike.
- * Throughput is the mean of the rounds, p99 the worse of the two. The CPU
+ * load comes from this one, and each of our targets has a process of its own,
+ * so all get the same traffic and is as warm as the others. Every target gets
+ * a warm-up, then several short rounds per concurrency, interleaved (the order
+ * reversed every other round) so drift on a shared machine hits all alike.
+ * The rounds are pooled: throughput is every call over the time they took, p50
+ * and p99 are over every call. The CPU
  * time each serving process spends per call (from /proc, Linux) is printed
  * too: on a shared machine it moves far less than throughput does.
  *
- *   npm run bench:http [-- --requests 3000 --concurrency 16,64 --warmup 300]
+ *   npm run bench:http [-- --requests 3000 --concurrency 16,64 --warmup 1000 --rounds 6]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -37,12 +40,14 @@ const { values } = parseArgs({
   options: {
     requests: { type: 'string', default: '3000' },
     concurrency: { type: 'string', default: '16,64' },
-    warmup: { type: 'string', default: '300' },
+    warmup: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '6' },
   },
 });
 const REQUESTS = Number(values.requests);
 const CONCURRENCIES = values.concurrency.split(',').map(Number);
 const WARMUP = Number(values.warmup);
+const ROUNDS = Math.max(1, Number(values.rounds));
 const CALL = { name: 'search_patients', arguments: { prefix: 'a', limit: 3 } };
 const MODERN = '2026-07-28';
 /** The servers' settings folder for this run (their activity journal goes there, not to the user's). */
@@ -108,6 +113,22 @@ interface Figures {
   cpu: number;
 }
 
+/** What one round measured, kept whole so rounds can be pooled. */
+interface Round {
+  latencies: number[];
+  seconds: number;
+  cpuMs: number;
+}
+
+/** The rounds of one target pooled: calls over time, percentiles over every call, CPU over every call. */
+function pool(rounds: Round[]): Figures {
+  const latencies = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const seconds = rounds.reduce((sum, r) => sum + r.seconds, 0);
+  const cpu = rounds.reduce((sum, r) => sum + r.cpuMs, 0);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), cpu: cpu / latencies.length };
+}
+
 /** user + system CPU time of a live process in ms, from /proc (Linux only). */
 function cpuMs(pid: number): number {
   try {
@@ -119,7 +140,7 @@ function cpuMs(pid: number): number {
   }
 }
 
-async function drive(target: Target, count: number, concurrency: number): Promise<Figures> {
+async function drive(target: Target, count: number, concurrency: number): Promise<Round> {
   const latencies: number[] = [];
   let next = 0;
   const cpu0 = cpuMs(target.pid);
@@ -134,19 +155,12 @@ async function drive(target: Target, count: number, concurrency: number): Promis
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = (cpuMs(target.pid) - cpu0) / count;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { rps: count / seconds, p50: at(0.5), p99: at(0.99), cpu };
+  return {
+    latencies,
+    seconds: (performance.now() - started) / 1000,
+    cpuMs: cpuMs(target.pid) - cpu0,
+  };
 }
-
-const merge = (a: Figures, b: Figures): Figures => ({
-  rps: (a.rps + b.rps) / 2,
-  p50: (a.p50 + b.p50) / 2,
-  p99: Math.max(a.p99, b.p99),
-  cpu: (a.cpu + b.cpu) / 2,
-});
 
 /** Starts the shipped server bundle over HTTP and waits for its health check. */
 async function startServer(
@@ -226,19 +240,22 @@ try {
     EKA_TOKEN: await login(),
     EKA_CLIENT_ID: client_id,
   });
-  const open = await startServer({
+  const openEnv = {
     ...base,
     EKA_CLIENT_ID: client_id,
     EKA_CLIENT_SECRET: client_secret,
     EKA_API_KEY: api_key,
-  });
+  };
+  // One process per target of ours, so each gets the same traffic and is as warm as the others.
+  const open = await startServer(openEnv);
+  const openLegacy = await startServer(openEnv);
   const oauth = await startServer({
     ...base,
     FASTMCP_SERVER_AUTH_EKACARE_CLIENT_ID: sandbox.clients.server.client_id,
     FASTMCP_SERVER_AUTH_EKACARE_CLIENT_SECRET: sandbox.clients.server.client_secret,
     FASTMCP_SERVER_AUTH_EKACARE_ISSUER: sandbox.issuer,
   });
-  children.push(proxy.child, floor.child, open.child, oauth.child);
+  children.push(proxy.child, floor.child, open.child, openLegacy.child, oauth.child);
   const token = await login();
 
   const targets = {
@@ -265,8 +282,8 @@ try {
     },
     legacy: {
       label: 'ours, open, 2025-06-18',
-      url: open.url,
-      pid: open.pid,
+      url: openLegacy.url,
+      pid: openLegacy.pid,
       headers: { ...JSON_POST, 'mcp-protocol-version': '2025-06-18' },
       body: legacyBody,
     },
@@ -283,7 +300,7 @@ try {
   // Token checks at Eka while OAuth calls are measured (the sandbox's request log, cleared before each round).
   let checks = 0;
   const log = `${sandbox.apiBaseUrl}/__sandbox/requests`;
-  const measure = async (target: Target, count: number, concurrency: number): Promise<Figures> => {
+  const measure = async (target: Target, count: number, concurrency: number): Promise<Round> => {
     if (target !== targets.oauth) return drive(target, count, concurrency);
     await fetch(log, { method: 'DELETE' });
     const figures = await drive(target, count, concurrency);
@@ -299,16 +316,15 @@ try {
   for (const target of all) await drive(target, WARMUP, 16);
 
   for (const concurrency of CONCURRENCIES) {
-    const half = Math.floor(REQUESTS / 2);
-    const first = new Map<Target, Figures>();
-    const result = new Map<Target, Figures>();
-    for (const target of all) first.set(target, await measure(target, half, concurrency));
-    for (const target of [...all].reverse()) {
-      result.set(
-        target,
-        merge(first.get(target) as Figures, await measure(target, REQUESTS - half, concurrency)),
-      );
+    // ROUNDS rounds of about REQUESTS / ROUNDS calls per target, the order reversed every other round.
+    const rounds = new Map<Target, Round[]>(all.map((target) => [target, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      const count = Math.floor(REQUESTS / ROUNDS) + (round < REQUESTS % ROUNDS ? 1 : 0);
+      for (const target of round % 2 === 0 ? all : [...all].reverse()) {
+        rounds.get(target)?.push(await measure(target, count, concurrency));
+      }
     }
+    const result = new Map<Target, Figures>(all.map((target) => [target, pool(rounds.get(target) ?? [])]));
     const baseline = result.get(targets.proxy) as Figures;
     const floorF = result.get(targets.floor) as Figures;
     console.log(`concurrency ${concurrency}`);
