@@ -2,6 +2,7 @@ import {
   effectiveTools,
   PRESETS,
   type PresetName,
+  type ToolPermissions,
   UnknownToolError,
   withPreset,
   withSwitch,
@@ -38,27 +39,30 @@ export async function runToolsCommand(args: string[], ctx: CliContext): Promise<
     return 0;
   }
   const [action, ...names] = positionals;
-  const settings = await ctx.settings.read();
-  let permissions = settings.toolPermissions;
+  let permissions = (await ctx.settings.read()).toolPermissions;
   if (action !== undefined) {
+    let change: (current: ToolPermissions | undefined) => ToolPermissions;
     if (action === 'preset') {
       const [preset, ...extra] = names;
       if (!preset || extra.length > 0 || !(PRESET_NAMES as string[]).includes(preset)) {
         throw new CliUsageError(`tools preset: expected one of ${PRESET_NAMES.join(', ')}`);
       }
-      permissions = withPreset(permissions, preset as PresetName);
+      change = (current) => withPreset(current, preset as PresetName);
     } else if (action === 'allow' || action === 'deny') {
       if (names.length === 0) throw new CliUsageError(`tools ${action}: name at least one tool`);
-      try {
-        permissions = withSwitch(permissions, names, action === 'allow');
-      } catch (error) {
-        if (error instanceof UnknownToolError) throw new CliFailure(error.message);
-        throw error;
-      }
+      change = (current) => withSwitch(current, names, action === 'allow');
     } else {
       throw new CliUsageError(`tools: unknown command "${action}" (see eka-mcp tools --help)`);
     }
-    await ctx.settings.update({ toolPermissions: permissions });
+    // Computed from the settings as they are when saved, so a change made elsewhere meanwhile stays.
+    try {
+      permissions = (
+        await ctx.settings.update((current) => ({ toolPermissions: change(current.toolPermissions) }))
+      ).toolPermissions;
+    } catch (error) {
+      if (error instanceof UnknownToolError) throw new CliFailure(error.message);
+      throw error;
+    }
   }
   const tools = effectiveTools(permissions);
   const preset = permissions?.preset ?? 'all';

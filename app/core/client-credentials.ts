@@ -33,11 +33,10 @@ export async function setClientCredentials(
     await options.secretStore.set(API_KEY_ACCOUNT, input.apiKey.trim());
   }
   // The secret is bound to the API it was entered for: "Test credentials" never sends it elsewhere.
-  const bound =
-    input.clientSecret !== undefined
-      ? { ccApiBaseUrl: resolveEndpoints(await options.settings.read()).apiBaseUrl }
-      : {};
-  await options.settings.update({ ccClientId: clientId, ...bound });
+  await options.settings.update((current) => ({
+    ccClientId: clientId,
+    ...(input.clientSecret !== undefined ? { ccApiBaseUrl: resolveEndpoints(current).apiBaseUrl } : {}),
+  }));
 }
 
 export type CredentialsTestResult =

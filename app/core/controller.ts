@@ -300,15 +300,15 @@ export function createController(options: ControllerOptions): Controller {
   const savePermissions = async (
     change: (current: Settings['toolPermissions']) => NonNullable<Settings['toolPermissions']>,
   ): Promise<PermissionsView> => {
-    const current = await options.settings.read();
-    let next: NonNullable<Settings['toolPermissions']>;
-    try {
-      next = change(current.toolPermissions);
-    } catch (error) {
-      throw new ContractError('bad-tool', describe(error));
-    }
-    const saved = await options.settings.update({ toolPermissions: next });
-    log(`Tool permissions changed (preset ${next.preset})`);
+    // Computed from the settings as they are when saved, so a change made elsewhere meanwhile stays.
+    const saved = await options.settings.update((current) => {
+      try {
+        return { toolPermissions: change(current.toolPermissions) };
+      } catch (error) {
+        throw new ContractError('bad-tool', describe(error));
+      }
+    });
+    log(`Tool permissions changed (preset ${saved.toolPermissions?.preset ?? 'all'})`);
     return permissionsView(saved);
   };
 

@@ -7,7 +7,13 @@ import { z } from 'zod';
 import { type EkaEnvironment, ENVIRONMENTS } from '../config/environments';
 import { toolPermissionsSchema } from '../permissions';
 import { DesktopError } from './errors';
+import { withFileLock } from './file-lock';
 import { type TokenUse, tokenUseSchema } from './session';
+
+/** Base name of the lock taken around every settings change (proper-lockfile makes `settings-change.lock`). */
+export const SETTINGS_LOCK_NAME = 'settings-change';
+/** How long a settings change waits for another process's change to finish. */
+const SETTINGS_LOCK_WAIT_MS = 10_000;
 
 /** Name of the app's folder in the per-OS user data location. */
 export const APP_FOLDER_NAME = 'Eka MCP';
@@ -52,8 +58,13 @@ export interface SettingsStore {
   /** Where the settings live (for messages and `doctor`). */
   readonly location: string;
   read(): Promise<Settings>;
-  /** Applies `patch` (an `undefined` value removes the field) and returns the result. */
-  update(patch: SettingsPatch): Promise<Settings>;
+  /**
+   * Applies `change` (an `undefined` value removes the field) and returns the
+   * result. A function gets the settings as they are on disk at that moment,
+   * under the settings lock, so a change computed from them is never lost to
+   * another process's (or this one's) change made at the same time.
+   */
+  update(change: SettingsPatch | ((current: Settings) => SettingsPatch)): Promise<Settings>;
   /** Calls `listener` when another process (or this one) changes the settings; returns the unsubscribe. */
   watch?(listener: (settings: Settings) => void, onError?: (error: unknown) => void): () => void;
 }
@@ -253,31 +264,53 @@ export function createFileSettingsStore(
     return parseSettings(withoutInternal(raw), file);
   };
 
+  const unwritable = (cause: unknown) =>
+    new DesktopError(
+      'settings-unwritable',
+      `Cannot save the settings file ${file} (${errnoOf(cause)}): ${dir} must be a folder you can write to (set EKA_MCP_HOME to move it); nothing was changed`,
+      { cause },
+    );
+
+  const applyChange = async (change: SettingsPatch | ((current: Settings) => SettingsPatch)) => {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (cause) {
+      throw unwritable(cause);
+    }
+    return withFileLock(
+      dir,
+      SETTINGS_LOCK_NAME,
+      async () => {
+        const current = await read();
+        const patch = typeof change === 'function' ? change(current) : change;
+        const next: Record<string, unknown> = { ...current };
+        for (const [key, value] of Object.entries(patch)) {
+          if (value === undefined) delete next[key];
+          else next[key] = value;
+        }
+        const settings = parseSettings(next, 'the requested change');
+        try {
+          (await open()).store = { ...settings };
+        } catch (cause) {
+          throw asSettingsError(cause, file) ?? unwritable(cause);
+        }
+        return settings;
+      },
+      { waitMs: SETTINGS_LOCK_WAIT_MS, what: 'settings' },
+    );
+  };
+  let changes: Promise<unknown> = Promise.resolve();
+
   return {
     location: file,
     read,
-    async update(patch) {
-      const current = await read();
-      const next: Record<string, unknown> = { ...current };
-      for (const [key, value] of Object.entries(patch)) {
-        if (value === undefined) delete next[key];
-        else next[key] = value;
-      }
-      const settings = parseSettings(next, 'the requested change');
-      try {
-        mkdirSync(dir, { recursive: true });
-        (await open()).store = { ...settings };
-      } catch (cause) {
-        throw (
-          asSettingsError(cause, file) ??
-          new DesktopError(
-            'settings-unwritable',
-            `Cannot save the settings file ${file} (${errnoOf(cause)}): ${dir} must be a folder you can write to (set EKA_MCP_HOME to move it); nothing was changed`,
-            { cause },
-          )
-        );
-      }
-      return settings;
+    update(change) {
+      // One change at a time in this process, and across processes the settings lock around
+      // read-merge-write: two changes made at once both land.
+      const run = () => applyChange(change);
+      const result = changes.then(run, run);
+      changes = result.catch(() => undefined);
+      return result;
     },
     watch(listener, onError) {
       return watchSettings(dir, read, listener, onError);
