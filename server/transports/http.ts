@@ -693,10 +693,11 @@ export async function startHttpServer(
       return;
     }
     if (!(headers['content-type'] ?? '').startsWith('text/event-stream')) {
-      const bytes = Buffer.from(await response.arrayBuffer());
-      headers['content-length'] = String(bytes.length);
+      // As text, so Node sends the head and the body in one write.
+      const text = await response.text();
+      headers['content-length'] = String(Buffer.byteLength(text));
       res.writeHead(response.status, headers);
-      res.end(bytes);
+      res.end(text);
       return;
     }
     res.writeHead(response.status, headers);
