@@ -37,8 +37,15 @@ export async function withFileLock<T>(
         },
       });
     } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code !== 'ELOCKED' || Date.now() > deadline) {
-        throw new DesktopError('lock-failed', `Could not take the ${options.what} lock in ${dir}`, { cause });
+      const held = (cause as NodeJS.ErrnoException).code === 'ELOCKED';
+      if (!held || Date.now() > deadline) {
+        throw new DesktopError(
+          'lock-failed',
+          held
+            ? `Could not take the ${options.what} lock in ${dir}: another Eka MCP process has held it for over ${Math.round(options.waitMs / 1000)} s; try again`
+            : `Could not take the ${options.what} lock in ${dir}`,
+          { cause },
+        );
       }
     }
   }

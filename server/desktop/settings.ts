@@ -272,6 +272,8 @@ export function createFileSettingsStore(
     );
 
   const applyChange = async (change: SettingsPatch | ((current: Settings) => SettingsPatch)) => {
+    // A file that cannot be read (or is malformed) is that error, before anything is written.
+    await read();
     try {
       mkdirSync(dir, { recursive: true });
     } catch (cause) {
@@ -297,7 +299,12 @@ export function createFileSettingsStore(
         return settings;
       },
       { waitMs: SETTINGS_LOCK_WAIT_MS, what: 'settings' },
-    );
+    ).catch((error: unknown) => {
+      // A lock that cannot be made (not merely held by another process) is a folder that cannot be written.
+      const cause = error instanceof DesktopError && error.code === 'lock-failed' ? error.cause : undefined;
+      if (cause !== undefined && errnoOf(cause) !== 'ELOCKED') throw unwritable(cause);
+      throw error;
+    });
   };
   let changes: Promise<unknown> = Promise.resolve();
 

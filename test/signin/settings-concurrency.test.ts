@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFileSettingsStore, SETTINGS_LOCK_NAME } from '../../server/desktop/settings';
 import { isToolEnabled, TOOL_CATALOG, withSwitch } from '../../server/permissions';
@@ -66,6 +67,23 @@ describe('settings changed at the same time', () => {
       groups.flat().sort(),
     );
     expect(existsSync(join(dir, `${SETTINGS_LOCK_NAME}.lock`))).toBe(false);
+  });
+
+  it('waits while another process holds the settings lock, then lands its change', async () => {
+    const store = createFileSettingsStore(dir);
+    await store.update({ mode: 'open' });
+    const release = await lockfile.lock(join(dir, SETTINGS_LOCK_NAME), { realpath: false });
+    let landed = false;
+    const change = store.update({ environment: 'sandbox' }).then((settings) => {
+      landed = true;
+      return settings;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(landed).toBe(false);
+    expect((await store.read()).environment).toBe('production');
+    await release();
+    expect(await change).toMatchObject({ mode: 'open', environment: 'sandbox' });
+    expect(await store.read()).toMatchObject({ mode: 'open', environment: 'sandbox' });
   });
 
   it('keeps every `eka-mcp tools deny` run at once', async () => {
