@@ -2,6 +2,11 @@ import { createRemoteJWKSet, decodeJwt, type JWTPayload, jwtVerify } from 'jose'
 import { type Clock, systemClock } from './clock';
 import type { UpstreamProvider } from './upstream-provider';
 
+/** How many tokens' issuer claims are remembered before the memo starts again. */
+const CLAIMS_MEMO_SIZE = 1_000;
+/** Longer tokens are decoded each time, so the memo stays within a few MB whatever callers send. */
+const CLAIMS_MEMO_TOKEN_LENGTH = 4_096;
+
 /**
  * Verifies JWTs issued by Eka's OpenID provider: signature (the provider's
  * JWKS), issuer and expiry. The audience is the caller's to judge.
@@ -10,6 +15,8 @@ export class JwtVerifier {
   readonly #upstream: UpstreamProvider;
   readonly #clock: Clock;
   #jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+  /** `claimsProviderIssuer` of recent tokens: it depends on the token alone, and a repeat caller sends the same one. */
+  readonly #claimsIssuer = new Map<string, boolean>();
 
   constructor(options: { upstream: UpstreamProvider; clock?: Clock }) {
     this.#upstream = options.upstream;
@@ -18,6 +25,17 @@ export class JwtVerifier {
 
   /** Whether `token` is a JWT that claims to come from the provider (signature not yet checked). */
   claimsProviderIssuer(token: string): boolean {
+    const known = this.#claimsIssuer.get(token);
+    if (known !== undefined) return known;
+    const claims = this.#decodeIssuer(token);
+    if (token.length <= CLAIMS_MEMO_TOKEN_LENGTH) {
+      if (this.#claimsIssuer.size >= CLAIMS_MEMO_SIZE) this.#claimsIssuer.clear();
+      this.#claimsIssuer.set(token, claims);
+    }
+    return claims;
+  }
+
+  #decodeIssuer(token: string): boolean {
     if (token.split('.').length !== 3) return false;
     try {
       const iss = decodeJwt(token).iss;
