@@ -179,7 +179,6 @@ async function buildNode(target) {
         outExtension: { '.js': '.mjs' },
         splitting: true,
         minify: true,
-        keepNames: true,
       }
     : { outfile: join(root, target.outfile) };
   if (target.split) await rm(join(root, target.outdir), { recursive: true, force: true });
