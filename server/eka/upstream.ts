@@ -8,8 +8,12 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
+
+/** A path Node can send as it is: printable ASCII, no space. */
+const PLAIN_PATH = /^\/[\x21-\x7e]*$/;
 
 /** One request to Eka. */
 export interface UpstreamRequest {
@@ -98,6 +102,22 @@ export function nodeUpstream(options: { maxSockets?: number; maxReplyBytes?: num
   const maxReply = options.maxReplyBytes ?? MAX_REPLY_BYTES;
   const agentOptions = { keepAlive: true, keepAliveMsecs: 1_000, maxSockets: options.maxSockets ?? 64 };
   const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
+  // Where each origin is, parsed once: Node would otherwise parse the whole URL on every request.
+  const origins = new Map<string, ReturnType<typeof urlToHttpOptions>>();
+  const target = (url: string): string | ReturnType<typeof urlToHttpOptions> => {
+    const start = url.indexOf('/', url.indexOf('//') + 2);
+    const path = start === -1 ? '/' : url.slice(start);
+    // Anything but plain printable ASCII in the path goes through the URL parser, which escapes it.
+    if (!PLAIN_PATH.test(path)) return url;
+    const origin = start === -1 ? url : url.slice(0, start);
+    let parsed = origins.get(origin);
+    if (!parsed) {
+      parsed = urlToHttpOptions(new URL(origin));
+      if (origins.size >= 64) origins.clear();
+      origins.set(origin, parsed);
+    }
+    return { ...parsed, path };
+  };
   const exchange = (request: UpstreamRequest, retried: boolean) =>
     new Promise<UpstreamReply>((resolve, reject) => {
       const secure = request.url.startsWith('https:');
@@ -123,54 +143,56 @@ export function nodeUpstream(options: { maxSockets?: number; maxReplyBytes?: num
         () => fail(new UpstreamTimeout('Eka did not answer in time')),
         request.timeoutMs,
       );
-      const outgoing = send(
-        request.url,
-        { method: request.method, headers, agent: secure ? agents.https : agents.http },
-        (response: IncomingMessage) => {
-          responded = true;
-          const chunks: Buffer[] = [];
-          let size = 0;
-          response.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > maxReply) {
-              fail(new UpstreamReplyError(`Eka's reply is larger than ${maxReply} bytes`));
-              return;
-            }
-            chunks.push(chunk);
-          });
-          response.on('error', fail);
-          response.on('aborted', () => fail(new Error('Eka closed the connection mid-reply')));
-          response.on('end', () => {
+      const onResponse = (response: IncomingMessage) => {
+        responded = true;
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxReply) {
+            fail(new UpstreamReplyError(`Eka's reply is larger than ${maxReply} bytes`));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        response.on('error', fail);
+        response.on('aborted', () => fail(new Error('Eka closed the connection mid-reply')));
+        response.on('end', () => {
+          if (settled) return;
+          const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+          const encoding = response.headers['content-encoding']?.trim().toLowerCase();
+          const decode = encoding && encoding !== 'identity' ? decoders[encoding] : undefined;
+          const finish = (bytes: Buffer) => {
             if (settled) return;
-            const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
-            const encoding = response.headers['content-encoding']?.trim().toLowerCase();
-            const decode = encoding && encoding !== 'identity' ? decoders[encoding] : undefined;
-            const finish = (bytes: Buffer) => {
-              if (settled) return;
-              settled = true;
-              clearTimeout(timer);
-              signal?.removeEventListener('abort', onAbort);
-              const status = response.statusCode ?? 0;
-              resolve({
-                status,
-                ok: status >= 200 && status < 300,
-                header: (name) => {
-                  const value = response.headers[name];
-                  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-                },
-                bytes,
-              });
-            };
-            if (!decode) {
-              finish(raw);
-              return;
-            }
-            decode(raw, { maxOutputLength: maxReply }).then(finish, () =>
-              fail(new UpstreamReplyError(`Eka's reply could not be decoded (${encoding}), or is too large`)),
-            );
-          });
-        },
-      );
+            settled = true;
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+            const status = response.statusCode ?? 0;
+            resolve({
+              status,
+              ok: status >= 200 && status < 300,
+              header: (name) => {
+                const value = response.headers[name];
+                return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+              },
+              bytes,
+            });
+          };
+          if (!decode) {
+            finish(raw);
+            return;
+          }
+          decode(raw, { maxOutputLength: maxReply }).then(finish, () =>
+            fail(new UpstreamReplyError(`Eka's reply could not be decoded (${encoding}), or is too large`)),
+          );
+        });
+      };
+      const where = target(request.url);
+      const requestOptions = { method: request.method, headers, agent: secure ? agents.https : agents.http };
+      const outgoing =
+        typeof where === 'string'
+          ? send(where, requestOptions, onResponse)
+          : send({ ...where, ...requestOptions }, onResponse);
       const onAbort = () => fail(signal?.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
       outgoing.on('error', (error: NodeJS.ErrnoException) => {

@@ -75,6 +75,32 @@ describe('the API client over Node HTTP', () => {
     }
   });
 
+  it('sends the path and query as built, and escapes what a raw path cannot carry', async () => {
+    const paths: (string | undefined)[] = [];
+    const hosts: (string | undefined)[] = [];
+    const base = await serve((req, res) => {
+      paths.push(req.url);
+      hosts.push(req.headers.host);
+      res.end('{}');
+    });
+    const upstream = nodeUpstream();
+    for (const path of [
+      '/dr/v1/business/entities',
+      '/profiles/v1/patient/search?prefix=a%20b&limit=3',
+      '/x y/é?q=1 2',
+    ]) {
+      expect((await upstream(get(`${base}${path}`))).status).toBe(200);
+    }
+    expect((await upstream(get(base))).status).toBe(200);
+    expect(paths).toEqual([
+      '/dr/v1/business/entities',
+      '/profiles/v1/patient/search?prefix=a%20b&limit=3',
+      '/x%20y/%C3%A9?q=1%202',
+      '/',
+    ]);
+    expect(new Set(hosts)).toEqual(new Set([new URL(base).host]));
+  });
+
   it('refuses a reply over the cap, plain or compressed, with a clear error', async () => {
     const base = await serve((req, res) => {
       if (req.url === '/bomb') {
