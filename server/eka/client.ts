@@ -142,6 +142,11 @@ function authMessage(kind: TokenSource['kind']): EkaAuthError {
   }
 }
 
+/** Whether sending `req` twice does no more than sending it once. */
+function idempotentRequest(req: EkaRequest): boolean {
+  return req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
+}
+
 /** Talks to the Eka API with retries, timeouts and mapped errors. */
 export class EkaClient {
   readonly #options: EkaClientOptions;
@@ -221,8 +226,7 @@ export class EkaClient {
   async #send(req: EkaRequest): Promise<Attempt> {
     const { logger, maxRetries, maxRetryWaitMs } = this.#options;
     const { tokenSource, scope } = req;
-    const idempotent =
-      req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
+    const idempotent = idempotentRequest(req);
     let token = await tokenSource.getAccessToken(scope);
     let refreshed = false;
     let attempt = 0;
@@ -301,6 +305,7 @@ export class EkaClient {
         body,
         signal: req.signal,
         timeoutMs: this.#options.timeoutMs,
+        idempotent: idempotentRequest(req),
       });
       return { reply, text: reply.bytes.toString('utf8'), bytes: reply.bytes };
     } catch (error) {

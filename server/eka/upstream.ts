@@ -12,6 +12,9 @@ import { urlToHttpOptions } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 
+/** How long a kept-alive connection to Eka may sit idle. */
+const IDLE_SOCKET_MS = 4_000;
+
 /** A path Node can send as it is: printable ASCII, no space. */
 const PLAIN_PATH = /^\/[\x21-\x7e]*$/;
 
@@ -25,6 +28,12 @@ export interface UpstreamRequest {
   signal?: AbortSignal;
   /** The exchange rejects with `UpstreamTimeout` when Eka has not answered in full by then. */
   timeoutMs: number;
+  /**
+   * Whether sending it twice does no more than once. Only such a request is
+   * sent again when a kept-alive connection fails before any answer: Eka may
+   * have read a write before the connection failed.
+   */
+  idempotent?: boolean;
 }
 
 /** Eka's answer, read to the end. */
@@ -96,11 +105,21 @@ export function fetchUpstream(fetchImpl: typeof fetch): Upstream {
 /**
  * The upstream over Node's HTTP client: keep-alive connections (at most
  * `maxSockets` per host), compressed replies decoded, replies capped at
- * `maxReplyBytes` (`MAX_REPLY_BYTES` by default), compressed or not.
+ * `maxReplyBytes` (`MAX_REPLY_BYTES` by default), compressed or not; an
+ * idle connection closed after `idleSocketMs` (4 s by default).
  */
-export function nodeUpstream(options: { maxSockets?: number; maxReplyBytes?: number } = {}): Upstream {
+export function nodeUpstream(
+  options: { maxSockets?: number; maxReplyBytes?: number; idleSocketMs?: number } = {},
+): Upstream {
   const maxReply = options.maxReplyBytes ?? MAX_REPLY_BYTES;
-  const agentOptions = { keepAlive: true, keepAliveMsecs: 1_000, maxSockets: options.maxSockets ?? 64 };
+  // An idle connection is closed after 4 s (sooner when Eka's Keep-Alive header says so), before
+  // the usual 5 s of a server's own idle limit, so a write seldom meets a connection Eka just closed.
+  const agentOptions = {
+    keepAlive: true,
+    keepAliveMsecs: 1_000,
+    maxSockets: options.maxSockets ?? 64,
+    timeout: options.idleSocketMs ?? IDLE_SOCKET_MS,
+  };
   const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
   // Where each origin is, parsed once: Node would otherwise parse the whole URL on every request.
   const origins = new Map<string, ReturnType<typeof urlToHttpOptions>>();
@@ -162,6 +181,14 @@ export function nodeUpstream(options: { maxSockets?: number; maxReplyBytes?: num
           const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
           const encoding = response.headers['content-encoding']?.trim().toLowerCase();
           const decode = encoding && encoding !== 'identity' ? decoders[encoding] : undefined;
+          if (encoding && encoding !== 'identity' && !decode) {
+            fail(
+              new UpstreamReplyError(
+                `Eka's reply has a content encoding that was not asked for (${encoding.slice(0, 40)})`,
+              ),
+            );
+            return;
+          }
           const finish = (bytes: Buffer) => {
             if (settled) return;
             settled = true;
@@ -196,8 +223,16 @@ export function nodeUpstream(options: { maxSockets?: number; maxReplyBytes?: num
       const onAbort = () => fail(signal?.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
       outgoing.on('error', (error: NodeJS.ErrnoException) => {
-        // A kept-alive connection Eka closed while idle fails before Eka read anything: send again, once.
-        if (!settled && !responded && !retried && outgoing.reusedSocket && error.code === 'ECONNRESET') {
+        // A kept-alive connection Eka closed while idle fails before any answer: an idempotent request
+        // is sent again, once, on a new connection.
+        if (
+          request.idempotent &&
+          !settled &&
+          !responded &&
+          !retried &&
+          outgoing.reusedSocket &&
+          error.code === 'ECONNRESET'
+        ) {
           settled = true;
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);

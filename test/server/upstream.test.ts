@@ -116,7 +116,7 @@ describe('the API client over Node HTTP', () => {
     }
   });
 
-  it('sends again, once, when a kept-alive connection fails before any answer, and only then', async () => {
+  it('sends an idempotent request again, once, when a kept-alive connection fails before any answer, and only then', async () => {
     const uses = new WeakMap<object, number>();
     let handled = 0;
     const base = await serve((req, res) => {
@@ -131,18 +131,54 @@ describe('the API client over Node HTTP', () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
     const upstream = nodeUpstream();
-    const first = await upstream({ ...get(`${base}/`), method: 'POST', body: '{}' });
-    expect(first.status).toBe(200);
+    const idempotent = { ...get(`${base}/`), idempotent: true };
+    expect((await upstream(idempotent)).status).toBe(200);
     // The second goes out on the kept-alive connection, which the server drops: sent again on a new one.
-    const second = await upstream({ ...get(`${base}/`), method: 'POST', body: '{}' });
-    expect(second.status).toBe(200);
+    expect((await upstream(idempotent)).status).toBe(200);
     expect(handled).toBe(3);
+
+    // A write is never sent twice: the server may have read it before the connection failed.
+    handled = 0;
+    const write = { ...get(`${base}/`), method: 'POST', body: '{}' };
+    const writes = nodeUpstream();
+    expect((await writes(write)).status).toBe(200);
+    const lost = await writes(write).catch((e: unknown) => e);
+    expect((lost as NodeJS.ErrnoException).code).toBe('ECONNRESET');
+    expect(handled).toBe(2);
+
     // A new connection dropped is a network error, not sent again.
     handled = 0;
     const fresh = nodeUpstream();
-    const dropped = await fresh(get(`${base}/drop`)).catch((e: unknown) => e);
+    const dropped = await fresh({ ...get(`${base}/drop`), idempotent: true }).catch((e: unknown) => e);
     expect((dropped as NodeJS.ErrnoException).code).toBe('ECONNRESET');
     expect(handled).toBe(1);
+  });
+
+  it('closes a connection left idle, and waits out a slow answer on a busy one', async () => {
+    const sockets = new Set<object>();
+    const base = await serve((req, res) => {
+      sockets.add(req.socket);
+      const delay = req.url === '/slow' ? 600 : 0;
+      setTimeout(() => res.end('{}'), delay);
+    });
+    const upstream = nodeUpstream({ idleSocketMs: 200 });
+    // Slower than the idle limit, but the connection is in use: the answer arrives.
+    expect((await upstream(get(`${base}/slow`, { timeoutMs: 5_000 }))).status).toBe(200);
+    expect((await upstream(get(`${base}/`))).status).toBe(200);
+    expect(sockets.size).toBe(1);
+    // Idle past the limit: closed by the client, and the next request opens a new connection.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await upstream(get(`${base}/`))).status).toBe(200);
+    expect(sockets.size).toBe(2);
+  });
+
+  it('refuses a reply in a content encoding it did not ask for', async () => {
+    const base = await serve((_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'zstd' }).end('not json');
+    });
+    const error = await nodeUpstream()(get(`${base}/`)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamReplyError);
+    expect((error as Error).message).toMatch(/content encoding that was not asked for \(zstd\)/);
   });
 
   it('gives up at the time limit, and when the caller aborts', async () => {
